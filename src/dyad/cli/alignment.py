@@ -1,0 +1,54 @@
+"""``dyad alignment``: UN General Assembly voting alignment."""
+
+from __future__ import annotations
+
+import click
+
+from dyad.cli.common import format_option, show
+from dyad.countries import resolve
+from dyad.measures import alignment as al
+from dyad.output import tidy
+
+
+@click.command("alignment")
+@click.argument("a")
+@click.argument("b", required=False)
+@click.option("--by", type=click.Choice(al.PERIODS), default="year", show_default=True,
+              help="Period: calendar year of the vote, UN session, or all (with --start/--end).")
+@click.option("--measure", type=click.Choice(list(al.MEASURES)), default="agreement", show_default=True)
+@click.option("--issue", type=click.Choice(al.ISSUES), help="Only roll calls on one issue.")
+@click.option("--important", is_flag=True, help="Only votes the US State Department marked important.")
+@click.option("--absent", type=click.Choice(al.ABSENT_RULES), default="missing", show_default=True,
+              help="Treat recorded absences as missing or as abstentions.")
+@click.option("--start", help="First date (YYYY-MM-DD).")
+@click.option("--end", help="Last date (YYYY-MM-DD).")
+@click.option("--year", type=int, help="With one country: the year for --top.")
+@click.option("--top", type=int, help="With one country: the N countries that vote most like it.")
+@click.option("--no-ci", is_flag=True, help="Skip the bootstrap intervals.")
+@format_option
+@click.pass_obj
+def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, year, top, no_ci, fmt):
+    """How closely A and B vote in the UN General Assembly, per period, with bootstrap intervals.
+
+    With only A, --year and --top: the countries that vote most like A that year.
+
+    Example:
+
+    \b
+        dyad alignment CHN RUS --by year --measure kappa
+        dyad alignment CHN RUS --issue hr --important
+        dyad alignment CHN --year 2018 --top 10
+    """
+    a = resolve(a)
+    options = {"issue": issue, "important": important, "absent": absent}
+    with obj.store(read_only=True) as store:
+        if b is None:
+            if year is None:
+                raise click.UsageError("with one country give --year (and --top N), or give a second country")
+            show(al.top_partners(store, a, year, measure, top or 10, **options), fmt)
+            return
+        series = al.alignment(store, a, resolve(b), by=by, measure=measure, start=start, end=end, **options)
+        show(tidy(series.to_frame(ci=not no_ci)), fmt)
+
+
+COMMANDS = [alignment_cmd]

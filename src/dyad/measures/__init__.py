@@ -1,0 +1,1 @@
+"""Measures: short functions that return Ibis expressions (engine-neutral) and the numpy maths on their results."""

@@ -1,0 +1,110 @@
+"""Canonical tables: one schema per kind of data. Every source adapter maps its format into these.
+
+Downstream code never knows which file format a row came from. Each table names its natural key:
+an ingest merges by that key, so loading the same rows twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    key: tuple[str, ...]
+    doc: str = ""
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.columns)
+
+    def ddl(self, name: str | None = None) -> str:
+        cols = ", ".join(f'"{c}" {t}' for c, t in self.columns)
+        return f'CREATE TABLE IF NOT EXISTS "{name or self.name}" ({cols})'
+
+
+def _t(name: str, key: tuple[str, ...], doc: str, *cols: tuple[str, str]) -> Table:
+    return Table(name, tuple(cols), key, doc)
+
+
+TABLES: dict[str, Table] = {}
+
+
+def register(table: Table) -> Table:
+    """Add a canonical table (plugins may add their own kinds)."""
+    existing = TABLES.get(table.name)
+    if existing is not None and existing != table:
+        raise ValueError(f"canonical table {table.name!r} is already registered with another schema")
+    TABLES[table.name] = table
+    return table
+
+
+for _table in (
+    _t("rollcalls", ("rcid",), "UN General Assembly roll calls",
+       ("rcid", "BIGINT"), ("session", "INTEGER"), ("date", "DATE"), ("year", "INTEGER"),
+       ("resolution", "VARCHAR"), ("short", "VARCHAR"), ("descr", "VARCHAR"),
+       ("important", "BOOLEAN"), ("amend", "BOOLEAN"), ("para", "BOOLEAN")),
+    _t("rollcall_issues", ("rcid", "issue"), "issue codes of roll calls (me nu di hr co ec)",
+       ("rcid", "BIGINT"), ("issue", "VARCHAR")),
+    _t("votes", ("rcid", "country"), "one country's vote on one roll call",
+       ("rcid", "BIGINT"), ("country", "VARCHAR"), ("vote", "VARCHAR")),
+    _t("events", ("dataset", "event_id"), "coded political events (GDELT, ICEWS)",
+       ("dataset", "VARCHAR"), ("event_id", "VARCHAR"), ("date", "DATE"),
+       ("source_country", "VARCHAR"), ("target_country", "VARCHAR"),
+       ("source_actor", "VARCHAR"), ("target_actor", "VARCHAR"),
+       ("source_type", "VARCHAR"), ("target_type", "VARCHAR"),
+       ("cameo", "VARCHAR"), ("root", "INTEGER"), ("quad", "INTEGER"), ("goldstein", "DOUBLE"),
+       ("mentions", "INTEGER"), ("tone", "DOUBLE"), ("url", "VARCHAR")),
+    _t("trade", ("source", "year", "month", "exporter", "importer", "product", "reporter"),
+       "trade flows in US dollars; month 0 = annual; reporter = who reported the flow",
+       ("source", "VARCHAR"), ("year", "INTEGER"), ("month", "INTEGER"),
+       ("exporter", "VARCHAR"), ("importer", "VARCHAR"), ("product", "VARCHAR"),
+       ("classification", "VARCHAR"), ("reporter", "VARCHAR"),
+       ("value_usd", "DOUBLE"), ("quantity", "DOUBLE"), ("quantity_unit", "VARCHAR")),
+    _t("arms", ("source", "deal_id"), "arms transfers (SIPRI)",
+       ("source", "VARCHAR"), ("deal_id", "VARCHAR"), ("supplier", "VARCHAR"), ("recipient", "VARCHAR"),
+       ("order_year", "INTEGER"), ("order_year_uncertain", "BOOLEAN"),
+       ("number_ordered", "DOUBLE"), ("number_delivered", "DOUBLE"), ("delivery_years", "VARCHAR"),
+       ("weapon", "VARCHAR"), ("description", "VARCHAR"), ("category", "VARCHAR"), ("status", "VARCHAR"),
+       ("tiv_unit", "DOUBLE"), ("tiv_total", "DOUBLE"), ("tiv_delivered", "DOUBLE"),
+       ("uncertain", "BOOLEAN"), ("comments", "VARCHAR")),
+    _t("speeches", ("country", "session"), "UN General Debate speeches",
+       ("country", "VARCHAR"), ("session", "INTEGER"), ("year", "INTEGER"), ("date", "DATE"),
+       ("seat", "VARCHAR"), ("text", "VARCHAR")),
+    _t("documents", ("doc_id",), "reports and other long documents",
+       ("doc_id", "VARCHAR"), ("title", "VARCHAR"), ("authors", "VARCHAR"), ("date", "VARCHAR"),
+       ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("text", "VARCHAR")),
+    _t("segments", ("doc_id", "seq"), "segments of documents",
+       ("doc_id", "VARCHAR"), ("seq", "INTEGER"), ("kind", "VARCHAR"), ("number", "VARCHAR"),
+       ("text", "VARCHAR"), ("direction", "VARCHAR"), ("meta", "VARCHAR")),
+    _t("calendar", ("country", "date", "kind"), "political-cycle events",
+       ("country", "VARCHAR"), ("date", "DATE"), ("kind", "VARCHAR"), ("label", "VARCHAR"),
+       ("source", "VARCHAR")),
+    _t("covariates", ("source", "a", "b", "year", "variable"),
+       "dyad-year and state-year covariates (b = '' for state-year values)",
+       ("source", "VARCHAR"), ("a", "VARCHAR"), ("b", "VARCHAR"), ("year", "INTEGER"),
+       ("variable", "VARCHAR"), ("value", "DOUBLE")),
+):
+    register(_table)
+
+PROVENANCE = _t(
+    "provenance", ("ingest_id",), "one row per ingest run",
+    *(("ingest_id", "INTEGER"), ("source", "VARCHAR"), ("path", "VARCHAR"), ("sha256", "VARCHAR"),
+     ("size", "BIGINT"), ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_new", "BIGINT"),
+     ("rows_rejected", "BIGINT"), ("status", "VARCHAR"), ("message", "VARCHAR"),
+     ("started", "TIMESTAMP"), ("finished", "TIMESTAMP"), ("dyad_version", "VARCHAR"),
+     ("options", "VARCHAR")),
+)
+PROVENANCE_FILES = _t(
+    "provenance_files", ("ingest_id", "file"), "files read by each ingest run",
+    *(("ingest_id", "INTEGER"), ("file", "VARCHAR"), ("sha256", "VARCHAR"), ("size", "BIGINT"),
+     ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_rejected", "BIGINT")),
+)
+QUARANTINE = _t(
+    "quarantine", ("ingest_id", "file", "row"), "rejected input rows with the reason",
+    *(("ingest_id", "INTEGER"), ("file", "VARCHAR"), ("row", "BIGINT"), ("reason", "VARCHAR"),
+     ("raw", "VARCHAR")),
+)
+META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE)

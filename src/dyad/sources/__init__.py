@@ -1,0 +1,150 @@
+"""Source adapters: one module per public format, registered through one seam.
+
+An adapter is an object with
+
+* ``name`` (used as ``dyad ingest NAME``), ``description``, ``tables`` (canonical tables it fills);
+* ``read(path, **options) -> ReadResult``: parse and validate; canonical rows plus rejects.
+
+Built-in adapters and outside plugins (entry point group ``dyad.sources``, each pointing to a module
+or object with an ``ADAPTER`` attribute) are loaded by the same function, :func:`load`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+__all__ = ["Adapter", "FileCount", "ReadResult", "SourceError", "all_adapters", "get", "load", "register"]
+
+REJECT_COLUMNS = ["file", "row", "reason", "raw"]
+
+# Built-in adapter modules; each exposes ADAPTER. Plugins add theirs through entry points.
+BUILTIN = [
+    "dyad.sources.unvotes",
+]
+
+
+class SourceError(ValueError):
+    """A file that cannot be read at all: the message names the file, the line if any, and the fix."""
+
+
+@dataclass
+class FileCount:
+    file: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+
+
+@dataclass
+class ReadResult:
+    """What an adapter hands the store.
+
+    ``tables`` maps a canonical table name to its rows (a pandas DataFrame or pyarrow Table with the
+    canonical columns, or a callable ``f(con, staging_name)`` that creates the staging table itself on the
+    store's connection, for adapters that parse inside the database).
+    ``rejects`` has columns ``file, row, reason, raw``. ``files`` gives per-file counts, for which
+    rows read = rows loaded + rows rejected must hold.
+    """
+
+    tables: dict[str, Any]
+    rejects: pd.DataFrame
+    files: list[FileCount]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(f.rows_loaded for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(f.rows_rejected for f in self.files)
+
+    def check(self) -> None:
+        for f in self.files:
+            if f.rows_read != f.rows_loaded + f.rows_rejected:
+                raise AssertionError(
+                    f"{f.file}: rows read {f.rows_read} != loaded {f.rows_loaded} + rejected {f.rows_rejected}")
+        if len(self.rejects) != self.rows_rejected:
+            raise AssertionError(f"{len(self.rejects)} reject rows kept but {self.rows_rejected} counted")
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS})
+
+
+class Adapter(Protocol):
+    name: str
+    description: str
+    tables: tuple[str, ...]
+
+    def read(self, path: Path, **options: Any) -> ReadResult: ...
+
+
+_REGISTRY: dict[str, Adapter] = {}
+_loaded = False
+
+
+def register(adapter: Adapter) -> Adapter:
+    """Register an adapter under its name (a second adapter with the same name is an error)."""
+    old = _REGISTRY.get(adapter.name)
+    if old is not None and old is not adapter:
+        raise ValueError(f"a source named {adapter.name!r} is already registered ({old!r})")
+    _REGISTRY[adapter.name] = adapter
+    return adapter
+
+
+def _from_target(target: Any) -> Adapter:
+    return getattr(target, "ADAPTER", target)
+
+
+def load() -> None:
+    """Load built-in adapters and plugins, once; both go through :func:`register`."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for module in BUILTIN:
+        register(_from_target(importlib.import_module(module)))
+    for ep in metadata.entry_points(group="dyad.sources"):
+        register(_from_target(ep.load()))
+
+
+def get(name: str) -> Adapter:
+    load()
+    if name not in _REGISTRY:
+        import difflib
+
+        near = difflib.get_close_matches(name, list(_REGISTRY), n=3)
+        hint = f" Did you mean {', '.join(near)}?" if near else ""
+        raise SourceError(f"no source named {name!r}.{hint} Known: {', '.join(sorted(_REGISTRY))}.")
+    return _REGISTRY[name]
+
+
+def all_adapters() -> list[Adapter]:
+    load()
+    return [_REGISTRY[k] for k in sorted(_REGISTRY)]
+
+
+@dataclass(frozen=True)
+class SimpleAdapter:
+    """An adapter made of a name, the tables it fills and a read function."""
+
+    name: str
+    description: str
+    tables: tuple[str, ...]
+    reader: Callable[..., ReadResult]
+    formats: str = ""
+
+    def read(self, path: Path, **options: Any) -> ReadResult:
+        return self.reader(Path(path), **options)

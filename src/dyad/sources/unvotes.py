@@ -1,0 +1,255 @@
+"""UN General Assembly roll-call votes (Voeten's data).
+
+Formats read:
+
+* the ``unvotes`` R package tables (``un_votes``, ``un_roll_calls``, ``un_roll_call_issues``) as ``.rda``
+  or as CSV exports (``.csv`` or ``.csv.gz``); a folder holding them is read as one release;
+* Voeten's older release ``UNVotesPublished.RData`` (object ``x``): COW country codes, vote codes
+  1 yes, 2 abstain, 3 no, 8 absent, 9 not a member, issue dummies ``me nu di hr co ec``.
+
+Votes are stored as ``yes``, ``abstain``, ``no``, ``absent`` or ``nonmember``; the measures decide what
+to do with the last two. Countries are resolved to ISO3 with the UN seat history of China.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dyad import countries
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+
+VOTE_LABELS = ("yes", "abstain", "no")
+OLD_VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent", 9: "nonmember"}
+ISSUES = ("me", "nu", "di", "hr", "co", "ec")
+ISSUE_NAMES = {"me": "Palestinian conflict", "nu": "Nuclear weapons and nuclear material",
+               "di": "Arms control and disarmament", "hr": "Human rights", "co": "Colonialism",
+               "ec": "Economic development"}
+
+_KINDS = {
+    "votes": {"rcid", "country", "vote"},
+    "rollcalls": {"rcid", "session", "date"},
+    "issues": {"rcid", "short_name"},
+    "published": {"rcid", "vote", "ccode", "date"},
+}
+
+
+def _load_frames(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
+    """Every table in a file, with its kind (votes, rollcalls, issues or published)."""
+    name = path.name.lower()
+    if name.endswith((".rda", ".rdata")):
+        frames = _read_r(path)
+    elif name.endswith((".csv", ".csv.gz")):
+        try:
+            frames = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"])}
+        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+            raise SourceError(f"{path}: cannot parse as CSV ({exc}). Is it a complete CSV export "
+                              "of the unvotes tables?") from exc
+    else:
+        raise SourceError(f"{path}: not a UN votes file (expected .rda, .RData, .csv or .csv.gz)")
+    out = []
+    for frame in frames.values():
+        cols = set(frame.columns)
+        kind = next((k for k in ("published", "votes", "rollcalls", "issues") if _KINDS[k] <= cols), None)
+        if kind is None:
+            needed = " or ".join("(" + ", ".join(sorted(v)) + ")" for v in _KINDS.values())
+            raise SourceError(
+                f"{path}: columns {sorted(cols)} match no UN votes table; expected the columns {needed}. "
+                "Is a column missing or renamed?")
+        out.append((path, kind, frame))
+    return out
+
+
+def _read_r(path: Path) -> dict[str, pd.DataFrame]:
+    import pyreadr
+
+    try:
+        return dict(pyreadr.read_r(str(path)))
+    except Exception as exc:  # pyreadr raises its own LibrdataError and others for damaged files
+        raise SourceError(f"{path}: cannot read this R data file ({type(exc).__name__}: {exc}). "
+                          "It may be truncated or not an R file; download it again.") from exc
+
+
+def _raw_lines(frame: pd.DataFrame, mask: np.ndarray) -> pd.Series:
+    sub = frame.loc[mask]
+    if not len(sub):
+        return pd.Series([], dtype=str)
+    return sub.apply(lambda r: ",".join("" if pd.isna(v) else str(v) for v in r), axis=1)
+
+
+def _reject(frame: pd.DataFrame, mask: np.ndarray, reasons: pd.Series, file: Path, offset: int = 2) -> pd.DataFrame:
+    idx = np.flatnonzero(mask)
+    return pd.DataFrame({"file": str(file), "row": idx + offset, "reason": reasons[mask].to_numpy(),
+                         "raw": _raw_lines(frame, mask).to_numpy()})
+
+
+def _as_int(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _parse_dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series.astype("string"), errors="coerce", format="mixed")
+
+
+def _country_codes(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """ISO3 per row of an unvotes votes table (ISO2 code first, then the name), and reasons for failures."""
+    code = (frame["country_code"] if "country_code" in frame else pd.Series("", index=frame.index))
+    code = code.astype("string").fillna("").str.strip()
+    label = frame["country"].astype("string").fillna("").str.strip()
+    key = code + "|" + label
+    mapping = {}
+    for k in key.unique():
+        c, n = k.split("|", 1)
+        mapping[k] = (countries.try_resolve(c, "iso2") if c else None) or (countries.try_resolve(n) if n else None)
+    iso = key.map(mapping).astype("object")
+    reason = ("unknown country " + label.replace("", "?") + " (" + code.replace("", "no code")
+              + "): add it to dyad's country aliases or fix the row")
+    return iso.where(iso.notna(), None), reason
+
+
+def _votes(frame: pd.DataFrame, file: Path):
+    rcid = _as_int(frame["rcid"])
+    vote = frame["vote"].astype("string").str.strip().str.lower()
+    iso, country_reason = _country_codes(frame)
+    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
+    reason[~vote.isin(VOTE_LABELS).fillna(False)] = "vote " + vote.fillna("missing").astype(str) + \
+        " is not in the codebook (yes, abstain, no)"
+    reason[iso.isna()] = country_reason[iso.isna()]
+    reason[rcid.isna() | (rcid % 1 != 0)] = "rcid is not a whole number"
+    dup = pd.DataFrame({"r": rcid, "c": iso}).duplicated(keep="first") & reason.isna() & iso.notna()
+    reason[dup] = "duplicate: another row already gives this country's vote on this roll call"
+    bad = reason.notna().to_numpy()
+    rows = pd.DataFrame({"rcid": rcid[~bad].astype("int64"), "country": iso[~bad], "vote": vote[~bad].astype(str)})
+    return {"votes": rows}, _reject(frame, bad, reason, file), len(frame)
+
+
+def _rollcalls(frame: pd.DataFrame, file: Path):
+    rcid = _as_int(frame["rcid"])
+    session = _as_int(frame["session"])
+    date = _parse_dates(frame["date"])
+    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
+    reason[date.isna()] = "date is not a date (YYYY-MM-DD)"
+    reason[session.isna()] = "session is not a number"
+    reason[rcid.isna()] = "rcid is not a whole number"
+    bad = reason.notna().to_numpy()
+    ok = ~bad
+
+    def flag(col: str) -> pd.Series:
+        if col not in frame:
+            return pd.Series(pd.NA, index=frame.index[ok], dtype="boolean")
+        val = frame.loc[ok, col].astype("string").str.strip().str.lower()
+        return val.map({"1": True, "0": False, "true": True, "false": False, "1.0": True, "0.0": False}).astype("boolean")
+
+    rows = pd.DataFrame({
+        "rcid": rcid[ok].astype("int64"), "session": session[ok].astype("int64"), "date": date[ok].dt.date,
+        "year": date[ok].dt.year,
+        "resolution": frame.loc[ok, "unres"].astype("string") if "unres" in frame else None,
+        "short": frame.loc[ok, "short"].astype("string") if "short" in frame else None,
+        "descr": frame.loc[ok, "descr"].astype("string") if "descr" in frame else None,
+        "important": flag("importantvote"), "amend": flag("amend"), "para": flag("para")})
+    return {"rollcalls": rows}, _reject(frame, bad, reason, file), len(frame)
+
+
+def _issues(frame: pd.DataFrame, file: Path):
+    rcid = _as_int(frame["rcid"])
+    issue = frame["short_name"].astype("string").str.strip().str.lower()
+    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
+    reason[~issue.isin(ISSUES).fillna(False)] = "issue code is not one of " + ", ".join(ISSUES)
+    reason[rcid.isna()] = "rcid is not a whole number"
+    bad = reason.notna().to_numpy()
+    rows = pd.DataFrame({"rcid": rcid[~bad].astype("int64"), "issue": issue[~bad].astype(str)})
+    return {"rollcall_issues": rows}, _reject(frame, bad, reason, file), len(frame)
+
+
+def _published(frame: pd.DataFrame, file: Path):
+    """Voeten's 2016 release: one row per country and roll call, roll-call fields repeated."""
+    rcid = _as_int(frame["rcid"])
+    code = _as_int(frame["vote"])
+    ccode = _as_int(frame["ccode"])
+    date = _parse_dates(frame["date"])
+    cow = countries.code_map("cow")
+    iso = ccode.map(lambda c: cow.get(int(c)) if pd.notna(c) else None)
+    # The UN seat "China" (COW 710 in this release) is the Republic of China's until 25 Oct 1971.
+    roc = (iso == "CHN") & (date < pd.Timestamp(countries.PRC_SEATED))
+    iso = iso.where(~roc, "TWN")
+    reason = pd.Series(pd.NA, index=frame.index, dtype="object")
+    reason[~code.isin(list(OLD_VOTE_CODES))] = "vote code " + frame["vote"].astype(str) + \
+        " is not in the codebook (1 yes, 2 abstain, 3 no, 8 absent, 9 not a member)"
+    # The date is needed only to attribute the China seat; other rows stand without it.
+    reason[date.isna() & (iso.isin(["CHN", "TWN"]))] = "date is missing, so the China seat cannot be attributed"
+    reason[iso.isna()] = "COW code " + frame["ccode"].astype(str) + " is unknown: add it to reference/cow_states.csv"
+    reason[rcid.isna()] = "rcid is not a whole number"
+    bad = reason.notna().to_numpy()
+    ok = ~bad
+    votes = pd.DataFrame({"rcid": rcid[ok].astype("int64"), "country": iso[ok],
+                          "vote": code[ok].astype(int).map(OLD_VOTE_CODES)})
+    calls = frame.loc[ok & date.notna().to_numpy()].assign(rcid=rcid, date=date).drop_duplicates("rcid")
+    calls["rcid"] = calls["rcid"].astype("int64")
+    session = _as_int(calls["session"]).astype("Int64")
+    rollcalls = pd.DataFrame({
+        "rcid": calls["rcid"], "session": session, "date": calls["date"].dt.date,
+        "year": calls["date"].dt.year, "resolution": calls["unres"].astype("string"),
+        "short": pd.Series(pd.NA, index=calls.index, dtype="string"),
+        "descr": pd.Series(pd.NA, index=calls.index, dtype="string"),
+        "important": calls["importantvote"].astype("string").map({"1": True, "0": False}).astype("boolean"),
+        "amend": pd.Series(pd.NA, index=calls.index, dtype="boolean"),
+        "para": pd.Series(pd.NA, index=calls.index, dtype="boolean")})
+    issue_rows = []
+    for issue in ISSUES:
+        if issue in calls:
+            flagged = calls[calls[issue].astype("string").str.strip().isin(["1", "1.0"])]
+            issue_rows.append(pd.DataFrame({"rcid": flagged["rcid"], "issue": issue}))
+    issues = pd.concat(issue_rows) if issue_rows else pd.DataFrame({"rcid": [], "issue": []})
+    tables = {"rollcalls": rollcalls, "rollcall_issues": issues, "votes": votes}
+    return tables, _reject(frame, bad, reason, file), len(frame)
+
+
+_HANDLERS = {"votes": _votes, "rollcalls": _rollcalls, "issues": _issues, "published": _published}
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    found = sorted(p for p in path.iterdir() if p.is_file() and p.name.lower().endswith(
+        (".rda", ".rdata", ".csv", ".csv.gz")) and not p.name.lower().endswith("_wide.csv"))
+    # A release folder may hold the same table as .rda and as a CSV export: read the .rda only.
+    stems = {p.name.split(".")[0] for p in found if p.suffix.lower() in (".rda", ".rdata")}
+    found = [p for p in found if p.suffix.lower() in (".rda", ".rdata") or p.name.split(".")[0] not in stems]
+    if not found:
+        raise SourceError(f"{path}: no UN votes files (.rda, .RData, .csv, .csv.gz) in this folder")
+    return found
+
+
+def read(path: Path, **_: object) -> ReadResult:
+    tables: dict[str, list[pd.DataFrame]] = {}
+    rejects = [empty_rejects()]
+    counts = []
+    for file in _files(path):
+        file_read = file_loaded = file_rejected = 0
+        for _, kind, frame in _load_frames(file):
+            out, rej, n = _HANDLERS[kind](frame.reset_index(drop=True), file)
+            main = {"votes": "votes", "rollcalls": "rollcalls", "issues": "rollcall_issues",
+                    "published": "votes"}[kind]
+            for name, rows in out.items():
+                tables.setdefault(name, []).append(rows)
+            file_read += n
+            file_loaded += len(out[main])
+            file_rejected += len(rej)
+            rejects.append(rej)
+        counts.append(FileCount(str(file), file_read, file_loaded, file_rejected))
+    merged = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}
+    return ReadResult(merged, pd.concat(rejects, ignore_index=True), counts)
+
+
+DATAVERSE_DOI = "doi:10.7910/DVN/LEJUQZ"
+
+ADAPTER = SimpleAdapter(
+    name="unvotes",
+    description="UN General Assembly roll-call votes (Voeten; unvotes package .rda/.csv, UNVotesPublished.RData)",
+    tables=("rollcalls", "rollcall_issues", "votes"),
+    reader=read,
+    formats=".rda .RData .csv .csv.gz, or a folder of them",
+)
+

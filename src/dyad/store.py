@@ -1,0 +1,323 @@
+"""The embedded store: a DuckDB file with canonical tables, provenance and quarantine.
+
+One transaction per ingest: the adapter parses into staging, the store merges staging into the
+canonical tables by natural key, records provenance and the rejected rows, and commits. An ingest
+that fails or is killed leaves the data tables exactly as they were; its provenance row (written
+before the data transaction) stays with status ``failed`` or ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dyad import engine, schema, sources
+
+ENV_STORE = "DYAD_STORE"
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message says why and what to do."""
+
+
+def default_path() -> Path:
+    """``$DYAD_STORE`` if set, else ``dyad.duckdb`` in the user's data directory."""
+    if os.environ.get(ENV_STORE):
+        return Path(os.environ[ENV_STORE])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("dyad")) / "dyad.duckdb"
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _input_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file())
+    return [path]
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """sha256 and size of a file, or of a folder (hash over the sorted member hashes)."""
+    files = _input_files(path)
+    if len(files) == 1 and files[0] == path:
+        return sha256_file(path), path.stat().st_size
+    digest = hashlib.sha256()
+    size = 0
+    for f in files:
+        digest.update(f"{f.relative_to(path)}:{sha256_file(f)}\n".encode())
+        size += f.stat().st_size
+    return digest.hexdigest(), size
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    ingest_id: int | None
+    source: str
+    path: str
+    rows_read: int
+    rows_loaded: int
+    rows_new: int
+    rows_rejected: int
+    skipped: bool = False
+    message: str = ""
+
+    def summary(self) -> str:
+        if self.skipped:
+            return f"{self.source}: {self.path} already ingested with the same content; nothing changed."
+        return (f"{self.source}: {self.path}: read {self.rows_read:,} rows, loaded {self.rows_loaded:,} "
+                f"({self.rows_new:,} new), rejected {self.rows_rejected:,} (ingest {self.ingest_id})")
+
+
+class Store:
+    """A dyad store. Use :func:`open_store`; close with :meth:`close` or a ``with`` block."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+        self.path = None if path == ":memory:" else Path(path) if path is not None else default_path()
+        self.read_only = read_only
+        if self.path is not None and not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the store folder {self.path.parent}: {exc}. "
+                                 f"Choose another place with --store PATH or {ENV_STORE}.") from exc
+        if self.path is not None and read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}; ingest data first (dyad ingest ...) or pass --store PATH.")
+        try:
+            self.con = engine.raw_connect(self.path, read_only=read_only)
+        except engine.duckdb_error_types() as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}. If another dyad process is "
+                             f"writing it, wait for it to finish; otherwise pass --store PATH.") from exc
+        self._ibis = None
+        if not read_only:
+            self._init_meta()
+
+    def _run(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
+        """Execute a statement and consume its result (DuckDB 2 keeps unfinished results open)."""
+        return self.con.execute(sql, params or []).fetchall()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def ibis(self):
+        """An Ibis backend over this store's connection (what measures use)."""
+        if self._ibis is None:
+            self._ibis = engine.wrap(self.con)
+        return self._ibis
+
+    def _init_meta(self) -> None:
+        for table in schema.META_TABLES:
+            self._run(table.ddl())
+        # A run still marked running belongs to a process that died: DuckDB lets one writer at a time.
+        self._run("UPDATE provenance SET status = 'interrupted', "
+                         "message = 'process ended before the ingest committed; no data rows were kept' "
+                         "WHERE status = 'running'")
+
+    def ensure_table(self, name: str) -> schema.Table:
+        table = schema.TABLES.get(name)
+        if table is None:
+            raise StoreError(f"no canonical table {name!r}; known: {', '.join(sorted(schema.TABLES))}")
+        self._run(table.ddl())
+        return table
+
+    # -- reading ---------------------------------------------------------------------------------
+    def has_table(self, name: str) -> bool:
+        rows = self._run("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+        return bool(rows[0][0])
+
+    def table(self, name: str):
+        """An Ibis table expression for a canonical table (created empty if absent)."""
+        if not self.has_table(name):
+            if self.read_only:
+                return engine.memtable(pd.DataFrame(
+                    {c: pd.Series(dtype="object") for c in schema.TABLES[name].column_names}))
+            self.ensure_table(name)
+        return self.ibis.table(name)
+
+    def count(self, name: str) -> int:
+        if not self.has_table(name):
+            return 0
+        return int(self._run(f'SELECT count(*) FROM "{name}"')[0][0])
+
+    def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        return self.con.execute(query, params or []).df()
+
+    def provenance(self) -> pd.DataFrame:
+        return self.sql("SELECT * FROM provenance ORDER BY ingest_id")
+
+    def quarantine(self, ingest_id: int | None = None) -> pd.DataFrame:
+        if ingest_id is None:
+            return self.sql("SELECT * FROM quarantine ORDER BY ingest_id, file, row")
+        return self.sql("SELECT * FROM quarantine WHERE ingest_id = ? ORDER BY file, row", [ingest_id])
+
+    def sources_summary(self) -> pd.DataFrame:
+        """What is loaded: per source, the latest successful runs and the table sizes."""
+        prov = self.sql(
+            "SELECT source, count(*) FILTER (WHERE status = 'ok') AS ingests, "
+            "sum(rows_read) FILTER (WHERE status = 'ok') AS rows_read, "
+            "sum(rows_new) FILTER (WHERE status = 'ok') AS rows_new, "
+            "sum(rows_rejected) FILTER (WHERE status = 'ok') AS rows_rejected, "
+            "count(*) FILTER (WHERE status <> 'ok') AS failed_runs, max(finished) AS last_ingest "
+            "FROM provenance GROUP BY source ORDER BY source")
+        return prov
+
+    # -- ingest ----------------------------------------------------------------------------------
+    def ingest(self, source: str, path: str | Path, *, force: bool = False, progress: bool = False,
+               **options: Any) -> IngestResult:
+        """Ingest one file or folder with the named source adapter, in one transaction."""
+        if self.read_only:
+            raise StoreError("the store is open read-only; open it writable to ingest")
+        adapter = sources.get(source)
+        path = Path(path)
+        if not path.exists():
+            raise sources.SourceError(f"{path}: no such file or folder. Check the path given to --from.")
+        sha, size = fingerprint(path)
+        if not force:
+            done = self._run(
+                "SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND status = 'ok'",
+                [source, sha])
+            if done:
+                return IngestResult(done[0][0], source, str(path), 0, 0, 0, 0, skipped=True)
+        ingest_id = self._start_run(source, path, sha, size, options)
+        try:
+            result = adapter.read(path, **options)
+            result.check()
+            rows_new = self._commit(ingest_id, result)
+        except BaseException as exc:
+            self._fail_run(ingest_id, exc)
+            raise
+        return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
+                            result.rows_rejected, message="; ".join(result.notes))
+
+    def _start_run(self, source: str, path: Path, sha: str, size: int, options: dict) -> int:
+        from dyad import __version__
+
+        try:
+            ingest_id = int(self._run("SELECT coalesce(max(ingest_id), 0) + 1 FROM provenance")[0][0])
+            self._run(
+                "INSERT INTO provenance (ingest_id, source, path, sha256, size, status, started, dyad_version, "
+                "options) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+                [ingest_id, source, str(path.resolve()), sha, size, dt.datetime.now(), __version__,
+                 json.dumps(options, default=str, sort_keys=True)])
+        except engine.duckdb_error_types() as exc:
+            raise _write_error(self.path, exc) from exc
+        return ingest_id
+
+    def _fail_run(self, ingest_id: int, exc: BaseException) -> None:
+        try:
+            self._run("ROLLBACK")
+        except engine.duckdb_error_types():
+            pass
+        try:
+            self._run("UPDATE provenance SET status = 'failed', message = ?, finished = ? "
+                             "WHERE ingest_id = ?", [f"{type(exc).__name__}: {exc}"[:2000], dt.datetime.now(),
+                                                     ingest_id])
+        except engine.duckdb_error_types():
+            pass
+
+    def _commit(self, ingest_id: int, result: sources.ReadResult) -> int:
+        con = self.con
+        rows_new = 0
+        self._run("BEGIN TRANSACTION")
+        try:
+            for name, rows in result.tables.items():
+                rows_new += self._merge(name, rows, ingest_id)
+            _pause_for_tests("after_merge")
+            self._quarantine(ingest_id, result.rejects)
+            for f in result.files:
+                fpath = Path(f.file)
+                fsha, fsize = (sha256_file(fpath), fpath.stat().st_size) if fpath.is_file() else (None, None)
+                self._run("INSERT INTO provenance_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [ingest_id, str(fpath), fsha, fsize, f.rows_read, f.rows_loaded, f.rows_rejected])
+            self._run(
+                "UPDATE provenance SET status = 'ok', rows_read = ?, rows_loaded = ?, rows_new = ?, "
+                "rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
+                [result.rows_read, result.rows_loaded, rows_new, result.rows_rejected, dt.datetime.now(),
+                 "; ".join(result.notes) or None, ingest_id])
+            self._run("COMMIT")
+        except engine.duckdb_error_types() as exc:
+            raise _write_error(self.path, exc) from exc
+        return rows_new
+
+    def _merge(self, name: str, rows: Any, ingest_id: int) -> int:
+        """Insert staging rows whose natural key is not yet stored; return how many were new."""
+        table = self.ensure_table(name)
+        staging = f"_staging_{name}_{ingest_id}"
+        cols = ", ".join(f'"{c}"' for c in table.column_names)
+        if callable(rows):
+            rows(self.con, staging)
+        else:
+            self.con.register("_incoming", rows)
+            try:
+                self._run(f'CREATE TEMP TABLE "{staging}" AS SELECT {cols} FROM _incoming')
+            finally:
+                self.con.unregister("_incoming")
+        key = " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in table.key)
+        part = ", ".join(f'"{k}"' for k in table.key)
+        before = self.count(name)
+        self._run(
+            f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM ('
+            f'  SELECT * FROM "{staging}" QUALIFY row_number() OVER (PARTITION BY {part}) = 1) s '
+            f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {key})')
+        self._run(f'DROP TABLE "{staging}"')
+        return self.count(name) - before
+
+    def _quarantine(self, ingest_id: int, rejects: pd.DataFrame) -> None:
+        if rejects is None or len(rejects) == 0:
+            return
+        frame = rejects[sources.REJECT_COLUMNS].copy()
+        frame.insert(0, "ingest_id", ingest_id)
+        frame["raw"] = frame["raw"].astype("string").str.slice(0, 4000)
+        self.con.register("_rejects", frame)
+        try:
+            self._run("INSERT INTO quarantine SELECT ingest_id, CAST(file AS VARCHAR), CAST(row AS BIGINT), "
+                             "CAST(reason AS VARCHAR), CAST(raw AS VARCHAR) FROM _rejects")
+        finally:
+            self.con.unregister("_rejects")
+
+
+def _write_error(path: Path | None, exc: BaseException) -> StoreError:
+    text = str(exc)
+    if "read-only" in text.lower() or "permission" in text.lower():
+        fix = "the store file or its folder is read-only; pass a writable --store PATH"
+    elif "no space" in text.lower() or "disk" in text.lower():
+        fix = "the disk is full; free space or move the store with --store PATH"
+    else:
+        fix = "nothing was changed; check the message above"
+    return StoreError(f"writing the store {path} failed: {text}. {fix}.")
+
+
+def _pause_for_tests(point: str) -> None:
+    """Let the crash tests kill a process at a known point inside the ingest transaction."""
+    if os.environ.get("DYAD_TEST_PAUSE") == point:
+        import sys
+        import time
+
+        print(f"DYAD_PAUSED {point}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("DYAD_TEST_PAUSE_SECONDS", "60")))
+
+
+def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:
+    """Open (or create) a dyad store; ``None`` means :func:`default_path`."""
+    return Store(path, read_only=read_only)
