@@ -1,0 +1,185 @@
+"""CEPII BACI: reconciled bilateral trade at the HS 6-digit level.
+
+Format read: ``BACI_HS{rev}_Y{year}_V{version}.csv`` files with the header ``t,i,j,k,v,q`` (year, exporter,
+importer, HS6 product, value in **thousand** US dollars, quantity in metric tons), alone, in a folder, or
+inside CEPII's release zip. Exporter and importer are UN M49-like numbers with a few BACI-specific codes
+(251 France, 842 USA, 699 India, 757 Switzerland, 579 Norway, 490 Taiwan, 381 Italy); when the release's
+``country_codes_V*.csv`` is beside the data (or in the zip) its ISO3 column is used instead.
+
+Products lose their leading zero when the file is read as numbers (``10620`` is ``010620``): codes are
+padded back to six digits. Values are stored in US dollars (``v * 1000``).
+
+Rows are parsed and validated inside DuckDB (a full BACI year has about 11 million rows).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from dyad import engine
+from dyad.sources import FileCount, ReadResult, SourceError, empty_rejects
+from dyad.sources._download import DownloadingAdapter, fetch
+from dyad.sources._tabular import canonical, first_lines, header_fields, iso3_map
+
+HEADER = ["t", "i", "j", "k", "v", "q"]
+# BACI's own numbers where they differ from UN M49 (CEPII country_codes_V202401.csv).
+BACI_CODES = {251: "FRA", 842: "USA", 699: "IND", 757: "CHE", 579: "NOR", 490: "TWN", 381: "ITA"}
+CEPII_HOME = "https://www.cepii.fr/DATA_DOWNLOAD/baci/data"
+DEFAULT_RELEASE = "HS17_V202401"
+
+
+def _is_baci(path: Path) -> bool:
+    lines = first_lines(path, 1)
+    return bool(lines) and [h.strip().lower() for h in header_fields(lines[0])] == HEADER
+
+
+def _classification(path: Path) -> str:
+    m = re.search(r"BACI_(HS\d\d)", path.name, re.I)
+    return m.group(1).upper() if m else "HS"
+
+
+def _country_table(files: list[Path]) -> dict[int, str]:
+    """ISO3 per BACI code from a ``country_codes_V*.csv`` next to the data, if present."""
+    out: dict[int, str] = {}
+    for f in files:
+        if f.name.lower().startswith("country_codes"):
+            table = pd.read_csv(f, dtype=str, keep_default_na=False, encoding="utf-8", encoding_errors="replace")
+            code = next((c for c in table.columns if c.lower() == "country_code"), None)
+            iso = next((c for c in table.columns if c.lower() in ("country_iso3", "iso_3digit_alpha")), None)
+            if code and iso:
+                for c, i in zip(table[code], table[iso], strict=True):
+                    if c.strip().isdigit() and re.fullmatch(r"[A-Z]{3}", i.strip() or ""):
+                        out[int(c)] = i.strip()
+    return out
+
+
+def _unpack(path: Path, workdir: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.is_file())
+    if path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+                zf.extractall(workdir, members=names)
+        except zipfile.BadZipFile as exc:
+            raise SourceError(f"{path}: not a readable zip ({exc}); download the BACI release again.") from exc
+        return sorted(workdir.joinpath(n) for n in names)
+    return [path]
+
+
+_VALIDATE = """
+CREATE TABLE parsed AS
+SELECT rn + 1 AS line, t, i, j, k, v, q,
+       TRY_CAST(trim(t) AS INTEGER) AS year, TRY_CAST(trim(i) AS INTEGER) AS ic,
+       TRY_CAST(trim(j) AS INTEGER) AS jc, trim(k) AS kk,
+       TRY_CAST(trim(v) AS DOUBLE) AS vv,
+       CASE WHEN trim(coalesce(q, '')) IN ('', 'NA') THEN NULL ELSE TRY_CAST(trim(q) AS DOUBLE) END AS qq,
+       trim(coalesce(q, '')) IN ('', 'NA') AS q_missing
+FROM (SELECT *, row_number() OVER () AS rn FROM read_csv(?, header = true, all_varchar = true,
+      columns = {'t': 'VARCHAR', 'i': 'VARCHAR', 'j': 'VARCHAR', 'k': 'VARCHAR', 'v': 'VARCHAR', 'q': 'VARCHAR'},
+      null_padding = true, strict_mode = false))
+"""
+
+_REASON = """
+CREATE TABLE checked AS
+SELECT p.*, ei.iso3 AS exporter, ej.iso3 AS importer,
+  CASE
+    WHEN year IS NULL OR year < 1988 OR year > 2100 THEN 'year t is not a year from 1988 on: ' || coalesce(t, 'missing')
+    WHEN ic IS NULL THEN 'exporter i is not a number: ' || coalesce(i, 'missing')
+    WHEN jc IS NULL THEN 'importer j is not a number: ' || coalesce(j, 'missing')
+    WHEN ei.iso3 IS NULL THEN 'exporter code ' || ic || ' is not a known BACI/M49 country (add it to baci.BACI_CODES)'
+    WHEN ej.iso3 IS NULL THEN 'importer code ' || jc || ' is not a known BACI/M49 country (add it to baci.BACI_CODES)'
+    WHEN kk IS NULL OR NOT regexp_full_match(kk, '[0-9]{5,6}') THEN 'product k is not an HS6 code: ' || coalesce(k, 'missing')
+    WHEN vv IS NULL THEN 'value v is not a number: ' || coalesce(v, 'missing')
+    WHEN vv < 0 THEN 'value v is negative: ' || v
+    WHEN NOT q_missing AND qq IS NULL THEN 'quantity q is not a number or NA: ' || q
+  END AS reason
+FROM parsed p LEFT JOIN codes ei ON ei.code = p.ic LEFT JOIN codes ej ON ej.code = p.jc
+"""
+
+
+def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
+    con = engine.scratch()
+    try:
+        con.execute(_VALIDATE, [str(file)]).fetchall()
+        codes = [r[0] for r in con.execute(
+            "SELECT DISTINCT ic FROM parsed WHERE ic IS NOT NULL UNION SELECT DISTINCT jc FROM parsed "
+            "WHERE jc IS NOT NULL").fetchall()]
+        mapping = iso3_map(codes, "m49", {**BACI_CODES, **extra_codes})
+        con.register("codes_df", pd.DataFrame({"code": list(mapping), "iso3": list(mapping.values())},
+                                               columns=["code", "iso3"]).astype({"code": "int64", "iso3": "object"}))
+        con.execute("CREATE TABLE codes AS SELECT code::INTEGER AS code, iso3::VARCHAR AS iso3 FROM codes_df").fetchall()
+        con.execute(_REASON).fetchall()
+        scope = ""
+        if countries_:
+            names = ", ".join(f"'{c}'" for c in sorted(countries_))
+            scope = f" AND (exporter IN ({names}) OR importer IN ({names}) OR reason IS NOT NULL)"
+        n_all = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
+        n_scope = con.execute(f"SELECT count(*) FROM checked WHERE TRUE {scope}").fetchall()[0][0]
+        cls = _classification(file)
+        good = con.sql(
+            f"SELECT 'baci' AS source, year, 0 AS month, exporter, importer, lpad(kk, 6, '0') AS product, "
+            f"'{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, qq AS quantity, "
+            f"'t' AS quantity_unit FROM checked WHERE reason IS NULL {scope}").to_arrow_table()
+        bad = con.execute(
+            "SELECT line AS row, reason, concat_ws(',', coalesce(t, ''), coalesce(i, ''), coalesce(j, ''), "
+            "coalesce(k, ''), coalesce(v, ''), coalesce(q, '')) AS raw FROM checked WHERE reason IS NOT NULL "
+            "ORDER BY line").df()
+    except engine.duckdb_error_types() as exc:
+        raise SourceError(f"{file}: cannot parse as a BACI CSV ({exc}). Expected the header t,i,j,k,v,q.") from exc
+    finally:
+        con.close()
+    bad.insert(0, "file", str(file))
+    notes = [] if n_scope == n_all else [f"{file.name}: {n_all - n_scope:,} rows outside {sorted(countries_)} skipped"]
+    return good, bad, FileCount(str(file), n_scope, good.num_rows, len(bad)), notes
+
+
+def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:
+    """Read BACI files (CSV, folder or release zip). ``countries`` keeps flows touching those ISO3 codes."""
+    import pyarrow as pa
+
+    scope = {countries} if isinstance(countries, str) else set(countries) if countries else None
+    with tempfile.TemporaryDirectory(prefix="dyad-baci-") as tmp:
+        members = _unpack(path, Path(tmp))
+        data = [f for f in members if f.suffix.lower() == ".csv" and _is_baci(f)]
+        if not data:
+            if path.is_file() and path.suffix.lower() != ".zip":
+                got = first_lines(path, 1)
+                raise SourceError(f"{path}: line 1 is {got[0] if got else 'empty'!r}, not the BACI header "
+                                  "t,i,j,k,v,q. Is this a BACI file?")
+            raise SourceError(f"{path}: no BACI data file (CSV with header t,i,j,k,v,q) found.")
+        extra = _country_table(members)
+        parts, bads, counts, notes = [], [empty_rejects()], [], []
+        for f in data:
+            good, bad, count, note = _read_file(f, extra, scope)
+            if path.suffix.lower() == ".zip":   # name the member inside the zip, not the temporary copy
+                bad["file"] = f"{path}!{f.name}"
+                count.file = str(path)
+            parts.append(good)
+            bads.append(bad)
+            counts.append(count)
+            notes += note
+        table = pa.concat_tables(parts).to_pandas()
+    return ReadResult({"trade": canonical("trade", table)}, pd.concat(bads, ignore_index=True), counts, notes)
+
+
+def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
+             release: str = DEFAULT_RELEASE, base_url: str = CEPII_HOME) -> list[Path]:
+    """Fetch CEPII's BACI release zip (``BACI_<release>.zip``, all years) into the cache folder."""
+    name = f"BACI_{release}.zip"
+    return [fetch(f"{base_url.rstrip('/')}/{name}", name, cache, source="baci")]
+
+
+ADAPTER = DownloadingAdapter(
+    name="baci",
+    description="CEPII BACI bilateral trade, HS6, values in thousand USD (stored as USD)",
+    tables=("trade",),
+    reader=read,
+    formats="BACI_*.csv (t,i,j,k,v,q), a folder of them, or the CEPII release .zip",
+    downloader=download,
+)
