@@ -334,19 +334,29 @@ def read(path: Path, supplier: str | None = None, **_: object) -> ReadResult:
 # SIPRI's armament categories, assigned to register rows from the weapon description (the register export
 # has no category column). Checked against the deliveries export, which has one: see tests/trade.
 _CATEGORY_RULES = [
+    ("Artillery", r"(mortar|spg|gun) turret|ssm launcher|ssm tel"),
+    ("Armoured vehicles", r"self-propelled gun chassis"),
+    ("Other", r"turret"),
     ("Satellites", r"satellite"),
-    ("Engines", r"engine"),
-    ("Sensors", r"radar|sonar|\bsensor|\bsight|fire control|\bmad\b|\bewsm\b|\belint|\bsigint|reconnaissance pod|"
-                r"targeting pod|\bfcr\b|\beo\b|\bir\b system|\baew\b system"),
-    ("Air defence systems", r"sam system|air defence system|\bspaag\b|\bsp aa|aa gun system|mobile sam|naval sam system"),
-    ("Naval weapons", r"naval gun|ciws|\basw\b (rocket|mortar)|torpedo|depth charge|naval mine|\bmine\b"),
-    ("Missiles", r"missile|\bsam\b|\bssm\b|\baam\b|\bagm\b|guided (bomb|rocket|shell)|\bmanpad|\basm\b"),
-    ("Ships", r"ship|submarine|\bboat\b|frigate|corvette|destroyer|cruiser|carrier|\bopv\b|\bfac\b|minehunter|"
-              r"minesweeper|landing craft|\blanding\b|tanker|tug|patrol craft|\bcraft\b|\bmcm\b|ferry|hovercraft"),
-    ("Aircraft", r"aircraft|helicopter|\buav\b|\bucav\b|\bawacs\b|\bmpa\b|\baew&c|\bfga\b|trainer|fighter|bomber|"
-                 r"tanker/transport"),
-    ("Armoured vehicles", r"\btank\b|\bapc\b|\bifv\b|\bapv\b|armoured|\barv\b|\baev\b|\bbridge-layer|\bscout car|"
-                          r"light tank|tank destroyer|\bisv\b|\bafv\b"),
+    ("Engines", r"engine|turbofan|turbojet|turboprop|turboshaft|gas turbine|diesel"),
+    ("Ships", r"aircraft carrier|\baals\b"),
+    ("Naval weapons", r"naval sam|naval gun|naval mrl|ciws|\basw\b (rocket|mortar|mrl)|depth charge"),
+    ("Air defence systems", r"anti-aircraft gun|sam system|spaag|\bsp aa|\baa gun|air defence|air-defence|"
+                            r"abm system|self-propelled ad"),
+    ("Missiles", r"missile|\bsam\b|guided (glide )?bomb|guided (rocket|shell)|loitering munition|one-way attack|"
+                 r"torpedo|manpad|\bssm\b|\b(bvr|sr)?aam\b|\basm\b|\bslbm\b|\bicbm\b|\bbm\b"),
+    ("Armoured vehicles", r"tank destroyer|infantry fighting vehicle|fire-support vehicle|\bifv\b|\bapc\b|\bapv\b|"
+                          r"armoured|\barv\b|\baev\b|bridge-layer|scout car|\btank\b|\bisv\b|\bafv\b|\bugv\b|"
+                          r"\bafsv\b|\balv\b|\bamv\b|reconnaissance av\b"),
+    ("Naval weapons", r"naval mine|\bmine\b"),
+    ("Sensors", r"eo system|recce system|search system|intelligence system|radar"),
+    ("Aircraft", r"airship"),
+    ("Aircraft", r"aircraft|helicopter|\buav\b|\bucav\b|\bawacs\b|\bmpa\b|\bfga\b|trainer|fighter|bomber"),
+    ("Sensors", r"radar|sonar|sensor|\bsight|fire control|reconnaissance|\bmad\b|elint|sigint|\baew\b|"
+                r"coastal defence system"),
+    ("Ships", r"minelayer|ship|submarine|\bboat\b|frigate|corvette|destroyer|cruiser|\bopv\b|\bfac\b|"
+              r"minehunter|minesweeper|landing craft|\blanding\b|tanker|\btug\b|patrol craft|\bcraft\b|\bmcm\b|"
+              r"ferry|hovercraft|icebreaker|gunboat"),
     ("Artillery", r"\bgun\b|howitzer|mortar|\bmrl\b|rocket launcher|artillery|self-propelled"),
 ]
 
