@@ -28,7 +28,7 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 BUILTIN = [
     "dyad.sources.unvotes",
     "dyad.sources.baci", "dyad.sources.comtrade", "dyad.sources.oec", "dyad.sources.cow_trade",
-    "dyad.sources.sipri", "dyad.sources.wdi",
+    "dyad.sources.sipri", "dyad.sources.wdi", "dyad.sources.peacesciencer",
 ]
 
 
