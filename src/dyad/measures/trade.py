@@ -165,7 +165,7 @@ def _both(store, a, b, by, source, **kw):
         return None, None
     ab = flows(store, a, b, src, by, **kw).set_index("period")
     ba = flows(store, b, a, src, by, **kw).set_index("period")
-    both = ab[["value_usd", "n"]].join(ba[["value_usd", "n"]], how="outer", lsuffix="_ab", rsuffix="_ba")
+    both = ab[["value_usd", "n"]].add_suffix("_ab").join(ba[["value_usd", "n"]].add_suffix("_ba"), how="outer")
     return both.sort_index(), src
 
 

@@ -10,7 +10,7 @@ Tables are recognised by their columns, not their names:
 * dispute dyad-years (``dispnum, ccode1, ccode2, year, <x>midonset, hostlev, fatality``; COW MID and GML MID):
   aggregated per directed dyad-year to ``<x>mid_disputes`` (ongoing disputes), ``<x>mid_onsets`` and
   ``<x>mid_hostlev_max`` (highest hostility level, 1-5);
-* rivalry spells (``ccode1, ccode2, styear, endyear``): ``<table>`` = 1 in every year of a spell, both orders;
+* rivalry spells (``ccode1, ccode2, styear, endyear`` or ``start, end``): ``<table>`` = 1 in every year of a spell, both orders;
 * Archigos leader spells (``obsid, gwcode, leader, startdate, enddate, exit``): state-year
   ``archigos_entries`` (leaders taking office) and ``archigos_irregular_exits``.
 
@@ -63,7 +63,7 @@ def _kind(frame: pd.DataFrame) -> str | None:
         return "leaders"
     if {"dispnum", "ccode1", "ccode2", "year", "hostlev"} <= cols:
         return "disputes"
-    if {"ccode1", "ccode2", "styear", "endyear"} <= cols:
+    if {"ccode1", "ccode2"} <= cols and ({"styear", "endyear"} <= cols or {"start", "end"} <= cols):
         return "spells"
     if {"ccode1", "ccode2", "year"} <= cols:
         return "dyad"
@@ -147,8 +147,9 @@ def _disputes(frame: pd.DataFrame, name: str):
 def _spells(frame: pd.DataFrame, name: str):
     a, b = _iso(frame["ccode1"]), _iso(frame["ccode2"])
     reason = _code_reason(frame, ["ccode1", "ccode2"], [a, b])
-    start, end = pd.to_numeric(frame["styear"], errors="coerce"), pd.to_numeric(frame["endyear"], errors="coerce")
-    reason[start.isna()] = "styear is missing"
+    s_col, e_col = ("styear", "endyear") if "styear" in frame else ("start", "end")
+    start, end = pd.to_numeric(frame[s_col], errors="coerce"), pd.to_numeric(frame[e_col], errors="coerce")
+    reason[start.isna()] = f"{s_col} is missing"
     ok = reason.isna()
     years = [np.arange(int(s), int(e if pd.notna(e) else s) + 1) for s, e in zip(start[ok], end[ok], strict=True)]
     long = pd.DataFrame({"a": a[ok].to_numpy(), "b": b[ok].to_numpy(), "year": years}).explode("year")
