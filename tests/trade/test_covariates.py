@@ -7,8 +7,8 @@ import zipfile
 
 import pandas as pd
 import pytest
-from conftest import need_data
 
+from conftest import need_data
 from dyad.measures import trade as tr
 from dyad.sources import SourceError, wdi
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import need_data
 
+from conftest import need_data
 from dyad.measures import arms as ar
 from dyad.sources import SourceError, sipri
 

@@ -10,8 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import need_data
 
+from conftest import need_data
 from dyad.measures import trade as tr
 
 BACI = ("trade", "baci_russia_china_processed_2017_2023.csv")

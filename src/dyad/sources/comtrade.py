@@ -18,8 +18,16 @@ import numpy as np
 import pandas as pd
 
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
-from dyad.sources._tabular import (canonical, first_lines, header_fields, iso3_map, pick_files, raw_text, rejects,
-                                   to_number)
+from dyad.sources._tabular import (
+    canonical,
+    first_lines,
+    header_fields,
+    iso3_map,
+    pick_files,
+    raw_text,
+    rejects,
+    to_number,
+)
 
 NEEDED = {"freqCode", "refYear", "reporterCode", "flowCode", "partnerCode", "cmdCode", "primaryValue"}
 # Comtrade's own numbers for areas that are not M49 countries.
