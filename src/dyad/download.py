@@ -8,6 +8,7 @@ A file already in the cache with the right checksum is not fetched again.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import sys
@@ -78,11 +79,15 @@ def fetch(remote: Remote, dest_dir: Path, timeout: float = 60.0) -> Path:
                 have = 0
             length = response.headers.get("Content-Length")
             total = (int(length) + have) if length else remote.size
+            got = 0
             with open(part, "ab" if have else "wb") as out, _progress(total, have, remote.name) as bar:
                 for block in iter(lambda: response.read(CHUNK), b""):
                     out.write(block)
+                    got += len(block)
                     bar.update(len(block))
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            if length and got < int(length):
+                raise OSError(f"connection closed after {got:,} of {int(length):,} bytes")
+    except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:
         raise DownloadError(f"downloading {remote.url} failed: {exc}. The partial file {part} is kept; "
                             "run the same command again to resume, or check your connection.") from exc
     if remote.checksum is not None:
