@@ -132,3 +132,14 @@ def test_absences_as_abstentions_change_n(unvotes_store):
     missing = al.alignment(unvotes_store, "CHN", "RUS", by="all", absent="missing").to_frame(ci=False)
     as_abs = al.alignment(unvotes_store, "CHN", "RUS", by="all", absent="abstain").to_frame(ci=False)
     assert as_abs["n"].item() >= missing["n"].item()
+
+
+def test_all_years_matrix_equals_dyad_series(unvotes_store):
+    every = al.all_years_matrix(unvotes_store, ("agreement", "kappa"))
+    for measure in ("agreement", "kappa"):
+        sub = every[(every.a == "CHN") & (every.b == "RUS") & (every.indicator == f"un_{measure}")]
+        series = al.alignment(unvotes_store, "CHN", "RUS", measure=measure).to_frame(ci=False)
+        merged = series.merge(sub.astype({"period": str}), on="period", suffixes=("", "_m"))
+        assert len(merged) == len(series) == len(sub)
+        np.testing.assert_allclose(merged["value"], merged["value_m"], equal_nan=True)
+        assert (merged["n"] == merged["n_m"]).all()
