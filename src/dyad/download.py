@@ -91,10 +91,10 @@ def fetch(remote: Remote, dest_dir: Path, timeout: float = 60.0) -> Path:
         raise DownloadError(f"downloading {remote.url} failed: {exc}. The partial file {part} is kept; "
                             "run the same command again to resume, or check your connection.") from exc
     if remote.checksum is not None:
-        got = file_digest(part, remote.algorithm)
-        if got != remote.checksum.lower():
+        digest = file_digest(part, remote.algorithm)
+        if digest != remote.checksum.lower():
             part.unlink()
-            raise DownloadError(f"{remote.url}: {remote.algorithm} {got} does not match the published "
+            raise DownloadError(f"{remote.url}: {remote.algorithm} {digest} does not match the published "
                                 f"{remote.checksum}; the download was discarded, run the command again.")
     part.replace(final)
     return final

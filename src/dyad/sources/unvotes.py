@@ -236,7 +236,7 @@ def read(path: Path, **_: object) -> ReadResult:
     counts = []
     for file in _files(path):
         file_read = file_loaded = file_rejected = 0
-        for _, kind, frame in _load_frames(file):
+        for _src, kind, frame in _load_frames(file):
             out, rej, n = _HANDLERS[kind](frame.reset_index(drop=True), file)
             main = {"votes": "votes", "rollcalls": "rollcalls", "issues": "rollcall_issues",
                     "published": "votes"}[kind]
