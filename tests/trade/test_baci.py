@@ -99,12 +99,12 @@ def test_download_from_local_server(http_server, tmp_path, store):
     root, url = http_server
     _release_zip(root / "BACI_HS17_V202401.zip", "2021,156,643,270900,1.5,2\n")
     paths = baci.ADAPTER.download(cache=tmp_path / "cache", base_url=url)
-    assert paths == [tmp_path / "cache" / "baci" / "BACI_HS17_V202401.zip"]
+    assert paths == [tmp_path / "cache" / "BACI_HS17_V202401.zip"]
     assert store.ingest("baci", paths[0]).rows_loaded == 1
     # A missing release is a clear error and leaves nothing in the cache.
     with pytest.raises(SourceError, match="404"):
         baci.download(cache=tmp_path / "cache", base_url=url, release="HS96_V000000")
-    assert not list((tmp_path / "cache" / "baci").glob("*HS96*"))
+    assert not list((tmp_path / "cache").glob("*HS96*"))
 
 
 def test_download_rejects_a_broken_zip(http_server, tmp_path):
@@ -112,7 +112,7 @@ def test_download_rejects_a_broken_zip(http_server, tmp_path):
     (root / "BACI_HS17_V202401.zip").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(SourceError, match="not a valid zip"):
         baci.download(cache=tmp_path / "cache", base_url=url)
-    assert not list((tmp_path / "cache" / "baci").iterdir())
+    assert not list((tmp_path / "cache").glob("*.zip"))
 
 
 def test_countries_option_limits_rows(tmp_path, store):

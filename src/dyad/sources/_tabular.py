@@ -77,3 +77,23 @@ def iso3_map(codes: Iterable, scheme: str, extra: dict | None = None) -> dict:
 def to_number(series: pd.Series) -> pd.Series:
     """Numbers from strings; blanks and 'NA' become NaN (callers decide whether that is an error)."""
     return pd.to_numeric(series.astype("string").str.strip().replace({"": None, "NA": None}), errors="coerce")
+
+
+def fetch_zip(url: str, name: str, folder: Path) -> Path:
+    """Download a zip with :func:`dyad.download.fetch` and check it opens; a broken zip is removed."""
+    import zipfile
+
+    from dyad import download as dl
+
+    path = dl.fetch(dl.Remote(url=url, name=name), folder)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = zf.testzip()
+    except zipfile.BadZipFile as exc:
+        path.unlink()
+        raise dl.DownloadError(f"{url}: the download is not a valid zip ({exc}); it was discarded. The server "
+                               "may have sent an error page: check the address or download by hand.") from exc
+    if bad is not None:
+        path.unlink()
+        raise dl.DownloadError(f"{url}: member {bad} of the zip is damaged; the download was discarded.")
+    return path

@@ -22,9 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from dyad import engine
-from dyad.sources import FileCount, ReadResult, SourceError, empty_rejects
-from dyad.sources._download import DownloadingAdapter, fetch
-from dyad.sources._tabular import canonical, first_lines, header_fields, iso3_map
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources._tabular import canonical, fetch_zip, first_lines, header_fields, iso3_map
 
 HEADER = ["t", "i", "j", "k", "v", "q"]
 # BACI's own numbers where they differ from UN M49 (CEPII country_codes_V202401.csv).
@@ -170,12 +169,18 @@ def read(path: Path, countries: str | list[str] | None = None, **_: object) -> R
 
 def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
              release: str = DEFAULT_RELEASE, base_url: str = CEPII_HOME) -> list[Path]:
-    """Fetch CEPII's BACI release zip (``BACI_<release>.zip``, all years) into the cache folder."""
+    """Fetch CEPII's BACI release zip (``BACI_<release>.zip``, all years, about 2 GB) into the cache folder.
+
+    ``start``/``end`` do not apply: CEPII publishes each release as one zip. A partial download resumes.
+    """
+    from dyad import download as dl
+
     name = f"BACI_{release}.zip"
-    return [fetch(f"{base_url.rstrip('/')}/{name}", name, cache, source="baci")]
+    folder = Path(cache) if cache else dl.cache_dir("baci")
+    return [fetch_zip(f"{base_url.rstrip('/')}/{name}", name, folder)]
 
 
-ADAPTER = DownloadingAdapter(
+ADAPTER = SimpleAdapter(
     name="baci",
     description="CEPII BACI bilateral trade, HS6, values in thousand USD (stored as USD)",
     tables=("trade",),

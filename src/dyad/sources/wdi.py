@@ -28,9 +28,8 @@ import numpy as np
 import pandas as pd
 
 from dyad import countries
-from dyad.sources import FileCount, ReadResult, SourceError, empty_rejects
-from dyad.sources._download import DownloadingAdapter, fetch
-from dyad.sources._tabular import canonical, first_lines, header_fields, rejects
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources._tabular import canonical, fetch_zip, first_lines, header_fields, rejects
 
 NAMED = {"GDP_current_USD": "NY.GDP.MKTP.CD", "GDP_growth_annual_percent": "NY.GDP.MKTP.KD.ZG",
          "Inflation_consumer_prices_percent": "FP.CPI.TOTL.ZG", "Exports_percent_GDP": "NE.EXP.GNFS.ZS",
@@ -180,12 +179,15 @@ def _invert(date: str) -> str:
 
 def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
              indicators: tuple[str, ...] = DEFAULT_INDICATORS, base_url: str = WB_API) -> list[Path]:
-    """Fetch the World Bank bulk CSV zip of each indicator (``?downloadformat=csv``)."""
-    return [fetch(f"{base_url.rstrip('/')}/{code}?downloadformat=csv", f"API_{code}.zip", cache, source="wdi")
+    """Fetch the World Bank bulk CSV zip of each indicator (``?downloadformat=csv``; all years, all economies)."""
+    from dyad import download as dl
+
+    folder = Path(cache) if cache else dl.cache_dir("wdi")
+    return [fetch_zip(f"{base_url.rstrip('/')}/{code}?downloadformat=csv", f"API_{code}.zip", folder)
             for code in indicators]
 
 
-ADAPTER = DownloadingAdapter(
+ADAPTER = SimpleAdapter(
     name="wdi",
     description="World Bank WDI (bulk CSV layout, long GDP table, processed API pull) as state-year covariates",
     tables=("covariates",),
