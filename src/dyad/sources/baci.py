@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyad import engine
+from dyad import engine, schema
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
-from dyad.sources._tabular import canonical, fetch_zip, first_lines, header_fields, iso3_map
+from dyad.sources._tabular import fetch_zip, first_lines, header_fields, iso3_map
 
 HEADER = ["t", "i", "j", "k", "v", "q"]
 # BACI's own numbers where they differ from UN M49 (CEPII country_codes_V202401.csv).
@@ -102,40 +102,89 @@ FROM parsed p LEFT JOIN codes ei ON ei.code = p.ic LEFT JOIN codes ej ON ej.code
 """
 
 
+_FAST = """
+CREATE TABLE fast AS SELECT t AS year, i AS ic, j AS jc, trim(k) AS kk, v AS vv, trim(coalesce(q, '')) AS qs
+FROM read_csv(?, header = true, store_rejects = true,
+              columns = {'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR', 'v': 'DOUBLE', 'q': 'VARCHAR'})
+"""
+_FAST_PROBLEMS = """
+SELECT count(*) FROM fast f LEFT JOIN codes ei ON ei.code = f.ic LEFT JOIN codes ej ON ej.code = f.jc
+WHERE year IS NULL OR year < 1988 OR year > 2100 OR ei.iso3 IS NULL OR ej.iso3 IS NULL OR vv IS NULL OR vv < 0
+   OR kk IS NULL OR length(kk) NOT IN (5, 6) OR TRY_CAST(kk AS INTEGER) IS NULL
+   OR (qs NOT IN ('', 'NA') AND TRY_CAST(qs AS DOUBLE) IS NULL)
+"""
+
+
+def _codes(con, table: str, extra_codes: dict[int, str]) -> None:
+    """A ``codes`` table: ISO3 for every exporter/importer number in ``table``."""
+    codes = [r[0] for r in con.execute(
+        f"SELECT DISTINCT ic FROM {table} WHERE ic IS NOT NULL UNION SELECT DISTINCT jc FROM {table} "
+        "WHERE jc IS NOT NULL").fetchall()]
+    mapping = iso3_map(codes, "m49", {**BACI_CODES, **extra_codes})
+    con.register("codes_df", pd.DataFrame({"code": list(mapping), "iso3": list(mapping.values())},
+                                           columns=["code", "iso3"]).astype({"code": "int64", "iso3": "object"}))
+    con.execute("CREATE OR REPLACE TABLE codes AS SELECT code::INTEGER AS code, iso3::VARCHAR AS iso3 "
+                "FROM codes_df").fetchall()
+
+
+def _scope_sql(countries_: set[str] | None, bad_ok: bool) -> str:
+    if not countries_:
+        return ""
+    names = ", ".join(f"'{c}'" for c in sorted(countries_))
+    return f" AND (exporter IN ({names}) OR importer IN ({names}){' OR reason IS NOT NULL' if bad_ok else ''})"
+
+
+def _fast(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
+    """Typed parallel parse; returns None when any row needs the row-by-row checks of the slow path."""
+    con.execute(_FAST, [str(file)]).fetchall()
+    if con.execute("SELECT count(*) FROM reject_errors").fetchall()[0][0]:
+        return None
+    _codes(con, "fast", extra_codes)
+    if con.execute(_FAST_PROBLEMS).fetchall()[0][0]:
+        return None
+    cls = _classification(file)
+    rel = (f"SELECT 'baci' AS source, year, 0 AS month, ei.iso3 AS exporter, ej.iso3 AS importer, "
+           f"lpad(kk, 6, '0') AS product, '{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, "
+           "CASE WHEN qs IN ('', 'NA') THEN NULL ELSE CAST(qs AS DOUBLE) END AS quantity, 't' AS quantity_unit "
+           "FROM fast f JOIN codes ei ON ei.code = f.ic JOIN codes ej ON ej.code = f.jc")
+    n_all = con.execute("SELECT count(*) FROM fast").fetchall()[0][0]
+    good = con.sql(f"SELECT * FROM ({rel}) WHERE TRUE {_scope_sql(countries_, False)}").to_arrow_table()
+    return good, empty_rejects().drop(columns="file"), n_all
+
+
+def _slow(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
+    """Row-by-row validation with line numbers, for files with bad rows: every reject gets its reason."""
+    con.execute(_VALIDATE, [str(file)]).fetchall()
+    _codes(con, "parsed", extra_codes)
+    con.execute(_REASON).fetchall()
+    n_all = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
+    cls = _classification(file)
+    good = con.sql(
+        f"SELECT 'baci' AS source, year, 0 AS month, exporter, importer, lpad(kk, 6, '0') AS product, "
+        f"'{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, qq AS quantity, "
+        f"'t' AS quantity_unit FROM checked WHERE reason IS NULL {_scope_sql(countries_, False)}").to_arrow_table()
+    bad = con.execute(
+        "SELECT line AS row, reason, concat_ws(',', coalesce(t, ''), coalesce(i, ''), coalesce(j, ''), "
+        "coalesce(k, ''), coalesce(v, ''), coalesce(q, '')) AS raw FROM checked WHERE reason IS NOT NULL "
+        "ORDER BY line").df()
+    return good, bad, n_all
+
+
 def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
     con = engine.scratch()
     try:
-        con.execute(_VALIDATE, [str(file)]).fetchall()
-        codes = [r[0] for r in con.execute(
-            "SELECT DISTINCT ic FROM parsed WHERE ic IS NOT NULL UNION SELECT DISTINCT jc FROM parsed "
-            "WHERE jc IS NOT NULL").fetchall()]
-        mapping = iso3_map(codes, "m49", {**BACI_CODES, **extra_codes})
-        con.register("codes_df", pd.DataFrame({"code": list(mapping), "iso3": list(mapping.values())},
-                                               columns=["code", "iso3"]).astype({"code": "int64", "iso3": "object"}))
-        con.execute("CREATE TABLE codes AS SELECT code::INTEGER AS code, iso3::VARCHAR AS iso3 FROM codes_df").fetchall()
-        con.execute(_REASON).fetchall()
-        scope = ""
-        if countries_:
-            names = ", ".join(f"'{c}'" for c in sorted(countries_))
-            scope = f" AND (exporter IN ({names}) OR importer IN ({names}) OR reason IS NOT NULL)"
-        n_all = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
-        n_scope = con.execute(f"SELECT count(*) FROM checked WHERE TRUE {scope}").fetchall()[0][0]
-        cls = _classification(file)
-        good = con.sql(
-            f"SELECT 'baci' AS source, year, 0 AS month, exporter, importer, lpad(kk, 6, '0') AS product, "
-            f"'{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, qq AS quantity, "
-            f"'t' AS quantity_unit FROM checked WHERE reason IS NULL {scope}").to_arrow_table()
-        bad = con.execute(
-            "SELECT line AS row, reason, concat_ws(',', coalesce(t, ''), coalesce(i, ''), coalesce(j, ''), "
-            "coalesce(k, ''), coalesce(v, ''), coalesce(q, '')) AS raw FROM checked WHERE reason IS NOT NULL "
-            "ORDER BY line").df()
+        done = _fast(con, file, extra_codes, countries_)
+        if done is None:
+            done = _slow(con, file, extra_codes, countries_)
     except engine.duckdb_error_types() as exc:
         raise SourceError(f"{file}: cannot parse as a BACI CSV ({exc}). Expected the header t,i,j,k,v,q.") from exc
     finally:
         con.close()
+    good, bad, n_all = done
     bad.insert(0, "file", str(file))
-    notes = [] if n_scope == n_all else [f"{file.name}: {n_all - n_scope:,} rows outside {sorted(countries_)} skipped"]
-    return good, bad, FileCount(str(file), n_scope, good.num_rows, len(bad)), notes
+    skipped = n_all - good.num_rows - len(bad)
+    notes = [f"{file.name}: {skipped:,} rows outside {sorted(countries_)} skipped"] if skipped else []
+    return good, bad, FileCount(str(file), n_all - skipped, good.num_rows, len(bad)), notes
 
 
 def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:
@@ -163,8 +212,10 @@ def read(path: Path, countries: str | list[str] | None = None, **_: object) -> R
             bads.append(bad)
             counts.append(count)
             notes += note
-        table = pa.concat_tables(parts).to_pandas()
-    return ReadResult({"trade": canonical("trade", table)}, pd.concat(bads, ignore_index=True), counts, notes)
+    # An Arrow table in canonical column order: the store takes it as is (no copy into pandas).
+    table = pa.concat_tables(parts, promote_options="default")
+    assert tuple(table.column_names) == schema.TABLES["trade"].column_names
+    return ReadResult({"trade": table}, pd.concat(bads, ignore_index=True), counts, notes)
 
 
 def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
