@@ -155,7 +155,7 @@ def test_cow_trade_2014_and_state_totals(tmp_path):
         bil = cn_ru["2010"] + ru_cn["2010"]
         assert dep["2010"] == pytest.approx(bil / ((ru.imports + ru.exports) * 1e6) * 100)
         q = s.quarantine()
-        assert q["reason"].str.contains("no ISO3|not a COW state|both flows missing|COW code").all()
+        assert q["reason"].str.contains("not a COW state with an ISO3 code|both flows missing|both missing").all()
 
 
 def test_cow_csv_extract(tmp_path):

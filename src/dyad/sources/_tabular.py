@@ -42,11 +42,12 @@ def pick_files(path: Path, accept: Callable[[Path], bool], what: str, suffixes: 
     return found
 
 
-def rejects(file: Path, rows: np.ndarray, reasons: Iterable[str], raw: Iterable[str]) -> pd.DataFrame:
-    rows = np.asarray(rows, dtype="int64")
-    if not len(rows):
+def rejects(file: Path, rows: Iterable[int] | np.ndarray, reasons: Iterable[str], raw: Iterable[str]) -> pd.DataFrame:
+    """A quarantine frame (file, 1-based line, reason, raw text)."""
+    lines = np.asarray(list(rows) if not isinstance(rows, np.ndarray) else rows, dtype="int64")
+    if not len(lines):
         return empty_rejects()
-    return pd.DataFrame({"file": str(file), "row": rows, "reason": list(reasons), "raw": list(raw)})
+    return pd.DataFrame({"file": str(file), "row": lines, "reason": list(reasons), "raw": list(raw)})
 
 
 def raw_text(frame: pd.DataFrame, mask) -> list[str]:

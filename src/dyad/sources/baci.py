@@ -183,7 +183,7 @@ def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | N
     good, bad, n_all = done
     bad.insert(0, "file", str(file))
     skipped = n_all - good.num_rows - len(bad)
-    notes = [f"{file.name}: {skipped:,} rows outside {sorted(countries_)} skipped"] if skipped else []
+    notes = [f"{file.name}: {skipped:,} rows outside {sorted(countries_ or ())} skipped"] if skipped else []
     return good, bad, FileCount(str(file), n_all - skipped, good.num_rows, len(bad)), notes
 
 

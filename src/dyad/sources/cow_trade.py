@@ -24,6 +24,7 @@ from dyad.sources._tabular import canonical, raw_text, rejects
 DYADIC = {"ccode1", "ccode2", "year", "flow1", "flow2"}
 STATE = {"ccode", "year", "imports", "exports"}
 MILLION = 1_000_000.0
+_NO_ISO = " is not a COW state with an ISO3 code in reference/cow_states.csv (e.g. Austria-Hungary 300)"
 
 
 def _frames(path: Path) -> list[tuple[Path, pd.DataFrame]]:
@@ -64,9 +65,9 @@ def _dyadic(frame: pd.DataFrame, file: Path):
     year = pd.to_numeric(frame["year"], errors="coerce")
     f1, f2 = _flows(frame["flow1"]), _flows(frame["flow2"])
     reason = pd.Series(None, index=frame.index, dtype="object")
-    reason[f1.isna() & f2.isna()] = "both flows are missing"
-    reason[c2.isna()] = "ccode2 " + frame["ccode2"].astype(str) + " is not a COW state code"
-    reason[c1.isna()] = "ccode1 " + frame["ccode1"].astype(str) + " is not a COW state code"
+    reason[f1.isna() & f2.isna()] = "no flow value: both flows missing (NA or -9)"
+    reason[c2.isna()] = "ccode2 " + frame["ccode2"].astype(str) + _NO_ISO
+    reason[c1.isna()] = "ccode1 " + frame["ccode1"].astype(str) + _NO_ISO
     reason[year.isna() | ~year.between(1800, 2100)] = "year is not a year"
     bad = reason.notna().to_numpy()
     ok = ~bad
@@ -75,7 +76,7 @@ def _dyadic(frame: pd.DataFrame, file: Path):
     one = pd.DataFrame({**base, "year": year[ok], "exporter": c2[ok], "importer": c1[ok], "value_usd": f1[ok] * MILLION})
     two = pd.DataFrame({**base, "year": year[ok], "exporter": c1[ok], "importer": c2[ok], "value_usd": f2[ok] * MILLION})
     rows = pd.concat([one, two], ignore_index=True).dropna(subset=["value_usd"])
-    return rows, bad
+    return rows, reason
 
 
 def _state(frame: pd.DataFrame, file: Path):
@@ -84,29 +85,15 @@ def _state(frame: pd.DataFrame, file: Path):
     year = pd.to_numeric(frame["year"], errors="coerce")
     imp, exp = _flows(frame["imports"]), _flows(frame["exports"])
     reason = pd.Series(None, index=frame.index, dtype="object")
-    reason[imp.isna() & exp.isna()] = "both imports and exports are missing"
-    reason[code.isna()] = "ccode " + frame["ccode"].astype(str) + " is not a COW state code"
+    reason[imp.isna() & exp.isna()] = "no flow value: imports and exports both missing (NA or -9)"
+    reason[code.isna()] = "ccode " + frame["ccode"].astype(str) + _NO_ISO
     reason[year.isna() | ~year.between(1800, 2100)] = "year is not a year"
     bad = reason.notna().to_numpy()
     ok = ~bad
     base = {"source": "cow-trade", "month": 0, "product": "TOTAL", "classification": "TOTAL", "reporter": "cow"}
     out = pd.DataFrame({**base, "year": year[ok], "exporter": code[ok], "importer": "WLD", "value_usd": exp[ok] * MILLION})
     inn = pd.DataFrame({**base, "year": year[ok], "exporter": "WLD", "importer": code[ok], "value_usd": imp[ok] * MILLION})
-    return pd.concat([out, inn], ignore_index=True).dropna(subset=["value_usd"]), bad
-
-
-def _reasons(frame: pd.DataFrame, bad: np.ndarray, kind: str) -> list[str]:
-    cols = ("ccode1", "ccode2") if kind == "dyadic" else ("ccode",)
-    out = []
-    for _, row in frame.loc[bad].iterrows():
-        codes = [row[c] for c in cols]
-        if any(pd.isna(c) or countries.try_resolve(int(c), "cow") is None for c in codes):
-            out.append("COW code not in reference/cow_states.csv: " + ", ".join(str(c) for c in codes))
-        elif pd.isna(row["year"]):
-            out.append("year is missing")
-        else:
-            out.append("no flow value: both flows missing (NA or -9)")
-    return out
+    return pd.concat([out, inn], ignore_index=True).dropna(subset=["value_usd"]), reason
 
 
 def read(path: Path, **_: object) -> ReadResult:
@@ -114,10 +101,13 @@ def read(path: Path, **_: object) -> ReadResult:
     for file, frame in _frames(path):
         frame = frame.reset_index(drop=True)
         kind = "dyadic" if DYADIC <= set(frame.columns) else "state"
-        rows, bad = (_dyadic if kind == "dyadic" else _state)(frame, file)
+        rows, reason = (_dyadic if kind == "dyadic" else _state)(frame, file)
+        bad = reason.notna().to_numpy()
         rows["year"] = rows["year"].astype(int)
         parts.append(rows)
-        bads.append(rejects(file, np.flatnonzero(bad) + 1, _reasons(frame, bad, kind), raw_text(frame, bad)))
+        # Line numbers: data rows from 1 for .rda tables, from 2 (after the header) for CSV.
+        first = 2 if file.suffix.lower() == ".csv" else 1
+        bads.append(rejects(file, np.flatnonzero(bad) + first, reason[bad], raw_text(frame, bad)))
         counts.append(FileCount(str(file), len(frame), int((~bad).sum()), int(bad.sum())))
     return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
                       pd.concat(bads, ignore_index=True), counts)

@@ -72,7 +72,9 @@ def _heading(raw: pd.Series, section: pd.Series | None) -> tuple[pd.Series, pd.S
 def _read_file(file: Path):
     frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     col = _value_column(list(frame.columns))
-    m = VALUE_COLUMN.match(col.strip())
+    m = VALUE_COLUMN.match(col.strip()) if col else None
+    if col is None or m is None:
+        raise SourceError(f"{file}: no 'Exports from <country> to <country> (USD)' column.")
     exporter, importer = countries.resolve(m["a"]), countries.resolve(m["b"])
     if col.lower().startswith("imports"):
         exporter, importer = importer, exporter
