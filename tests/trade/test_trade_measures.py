@@ -129,6 +129,8 @@ def test_dependence_on_gdp(trade_store):
     dep = tr.dependence(trade_store, "RUS", "CHN").set_index("period")["value"]
     assert dep["2021"] == pytest.approx(total / gdp * 100)
     assert tr.dependence(trade_store, "RUS", "CHN", basis="trade").empty   # no world totals in BACI extract
+    g = tr.gdp_indicator(trade_store, "RUS", "CHN").set_index("period")["value"]
+    assert g["2021"] == gdp and "1980" not in g.index       # Russia has no WB GDP before 1988: missing rows
 
 
 def test_no_data_is_empty_not_zero(trade_store):

@@ -370,3 +370,20 @@ for _g in product_groups().values():
         description=f"HS prefixes {', '.join(_g.prefixes[:12])}{' ...' if len(_g.prefixes) > 12 else ''}; "
                     f"{'exclusive group (shares of exclusive groups sum to 100)' if _g.exclusive else 'sub-group, overlaps others'}. "
                     f"Definition: {_g.source}."))
+
+
+def gdp_indicator(store, a, b, by="year", **_) -> pd.DataFrame:
+    """a's GDP in current USD per year (WDI ``NY.GDP.MKTP.CD``); b is carried along, not used."""
+    if by != "year":
+        raise ValueError("wdi_gdp is annual: use --by year")
+    g = gdp(store, a)
+    if g.empty:
+        return _empty()
+    return _rows(a, b, "wdi_gdp", g.index, g.to_numpy(), np.ones(len(g)), "wdi", "USD")
+
+
+register(Indicator(id="wdi_gdp", label="GDP of a (current USD, World Bank)", unit="USD", source="covariates",
+                   method="trade", compute=gdp_indicator, directions=("D2",), frequencies=("year",),
+                   directed=True, higher_means="more",
+                   description="State-year covariate NY.GDP.MKTP.CD from the wdi source; the denominator of "
+                               "trade_dependence."))
