@@ -15,7 +15,9 @@ Rows are parsed and validated inside DuckDB (a full BACI year has about 11 milli
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
+import weakref
 import zipfile
 from pathlib import Path
 
@@ -55,20 +57,6 @@ def _country_table(files: list[Path]) -> dict[int, str]:
                     if c.strip().isdigit() and re.fullmatch(r"[A-Z]{3}", i.strip() or ""):
                         out[int(c)] = i.strip()
     return out
-
-
-def _unpack(path: Path, workdir: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.is_file())
-    if path.suffix.lower() == ".zip":
-        try:
-            with zipfile.ZipFile(path) as zf:
-                names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
-                zf.extractall(workdir, members=names)
-        except zipfile.BadZipFile as exc:
-            raise SourceError(f"{path}: not a readable zip ({exc}); download the BACI release again.") from exc
-        return sorted(workdir.joinpath(n) for n in names)
-    return [path]
 
 
 _VALIDATE = """
@@ -148,8 +136,7 @@ def _fast(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | N
            "CASE WHEN qs IN ('', 'NA') THEN NULL ELSE CAST(qs AS DOUBLE) END AS quantity, 't' AS quantity_unit "
            "FROM fast f JOIN codes ei ON ei.code = f.ic JOIN codes ej ON ej.code = f.jc")
     n_all = con.execute("SELECT count(*) FROM fast").fetchall()[0][0]
-    good = con.sql(f"SELECT * FROM ({rel}) WHERE TRUE {_scope_sql(countries_, False)}").to_arrow_table()
-    return good, empty_rejects().drop(columns="file"), n_all
+    return f"SELECT * FROM ({rel}) WHERE TRUE {_scope_sql(countries_, False)}", empty_rejects().drop(columns="file"), n_all
 
 
 def _slow(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
@@ -159,10 +146,9 @@ def _slow(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | N
     con.execute(_REASON).fetchall()
     n_all = con.execute("SELECT count(*) FROM checked").fetchall()[0][0]
     cls = _classification(file)
-    good = con.sql(
-        f"SELECT 'baci' AS source, year, 0 AS month, exporter, importer, lpad(kk, 6, '0') AS product, "
-        f"'{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, qq AS quantity, "
-        f"'t' AS quantity_unit FROM checked WHERE reason IS NULL {_scope_sql(countries_, False)}").to_arrow_table()
+    good = (f"SELECT 'baci' AS source, year, 0 AS month, exporter, importer, lpad(kk, 6, '0') AS product, "
+            f"'{cls}' AS classification, 'baci' AS reporter, vv * 1000.0 AS value_usd, qq AS quantity, "
+            f"'t' AS quantity_unit FROM checked WHERE reason IS NULL {_scope_sql(countries_, False)}")
     bad = con.execute(
         "SELECT line AS row, reason, concat_ws(',', coalesce(t, ''), coalesce(i, ''), coalesce(j, ''), "
         "coalesce(k, ''), coalesce(v, ''), coalesce(q, '')) AS raw FROM checked WHERE reason IS NOT NULL "
@@ -170,52 +156,95 @@ def _slow(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | N
     return good, bad, n_all
 
 
-def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None):
+def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None, out: Path):
+    """Validate one BACI CSV; its good rows are written to the Parquet file ``out``."""
     con = engine.scratch()
     try:
         done = _fast(con, file, extra_codes, countries_)
         if done is None:
             done = _slow(con, file, extra_codes, countries_)
+        select, bad, n_all = done
+        con.execute(f"COPY ({select}) TO '{out}' (FORMAT parquet)").fetchall()
+        n_good = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0][0]
     except engine.duckdb_error_types() as exc:
         raise SourceError(f"{file}: cannot parse as a BACI CSV ({exc}). Expected the header t,i,j,k,v,q.") from exc
     finally:
         con.close()
-    good, bad, n_all = done
     bad.insert(0, "file", str(file))
-    skipped = n_all - good.num_rows - len(bad)
+    skipped = n_all - n_good - len(bad)
     notes = [f"{file.name}: {skipped:,} rows outside {sorted(countries_ or ())} skipped"] if skipped else []
-    return good, bad, FileCount(str(file), n_all - skipped, good.num_rows, len(bad)), notes
+    return bad, FileCount(str(file), n_all - skipped, n_good, len(bad)), notes
+
+
+class _ParquetStage:
+    """Loads the validated Parquet parts into the store's staging table, then deletes them.
+
+    A full BACI release is hundreds of millions of rows: they go from CSV to Parquet to the store without
+    passing through Python memory. If the ingest never gets to call this, the folder goes with the object.
+    """
+
+    def __init__(self, folder: Path, parts: list[Path]):
+        self.folder, self.parts = folder, parts
+        self._cleanup = weakref.finalize(self, shutil.rmtree, str(folder), True)
+
+    def __call__(self, con, staging: str) -> None:
+        cols = ", ".join(f'"{c}"' for c in schema.TABLES["trade"].column_names)
+        files = ", ".join(f"'{p}'" for p in self.parts)
+        try:
+            con.execute(f'CREATE TEMP TABLE "{staging}" AS SELECT {cols} FROM read_parquet([{files}])').fetchall()
+        finally:
+            self._cleanup()
+
+
+def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str], list[str]]:
+    """BACI data files to read (zip members are listed, extracted one at a time later) and the country table."""
+    if path.is_file() and path.suffix.lower() == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+                small = [n for n in names if not re.search(r"BACI_", n, re.I)]
+                zf.extractall(workdir, members=small)
+        except zipfile.BadZipFile as exc:
+            raise SourceError(f"{path}: not a readable zip ({exc}); download the BACI release again.") from exc
+        data = [n for n in names if n not in small]
+        return [Path(n) for n in sorted(data)], _country_table([workdir / n for n in small]), small
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    return [f for f in files if f.suffix.lower() == ".csv" and _is_baci(f)], _country_table(files), []
 
 
 def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:
     """Read BACI files (CSV, folder or release zip). ``countries`` keeps flows touching those ISO3 codes."""
-    import pyarrow as pa
-
     scope = {countries} if isinstance(countries, str) else set(countries) if countries else None
-    with tempfile.TemporaryDirectory(prefix="dyad-baci-") as tmp:
-        members = _unpack(path, Path(tmp))
-        data = [f for f in members if f.suffix.lower() == ".csv" and _is_baci(f)]
+    folder = Path(tempfile.mkdtemp(prefix="dyad-baci-"))
+    try:
+        data, extra, _ = _members(path, folder)
+        is_zip = path.suffix.lower() == ".zip"
         if not data:
-            if path.is_file() and path.suffix.lower() != ".zip":
+            if path.is_file() and not is_zip:
                 got = first_lines(path, 1)
                 raise SourceError(f"{path}: line 1 is {got[0] if got else 'empty'!r}, not the BACI header "
                                   "t,i,j,k,v,q. Is this a BACI file?")
             raise SourceError(f"{path}: no BACI data file (CSV with header t,i,j,k,v,q) found.")
-        extra = _country_table(members)
         parts, bads, counts, notes = [], [empty_rejects()], [], []
-        for f in data:
-            good, bad, count, note = _read_file(f, extra, scope)
-            if path.suffix.lower() == ".zip":   # name the member inside the zip, not the temporary copy
-                bad["file"] = f"{path}!{f.name}"
-                count.file = str(path)
-            parts.append(good)
+        for n, member in enumerate(data):
+            if is_zip:      # one year at a time: a release unpacks to tens of GB
+                with zipfile.ZipFile(path) as zf:
+                    f = Path(zf.extract(str(member), folder))
+            else:
+                f = member
+            out = folder / f"part_{n:04d}.parquet"
+            bad, count, note = _read_file(f, extra, scope, out)
+            if is_zip:      # name the member inside the zip, not the temporary copy
+                f.unlink()
+                bad["file"] = count.file = f"{path}!{member}"
+            parts.append(out)
             bads.append(bad)
             counts.append(count)
             notes += note
-    # An Arrow table in canonical column order: the store takes it as is (no copy into pandas).
-    table = pa.concat_tables(parts, promote_options="default")
-    assert tuple(table.column_names) == schema.TABLES["trade"].column_names
-    return ReadResult({"trade": table}, pd.concat(bads, ignore_index=True), counts, notes)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return ReadResult({"trade": _ParquetStage(folder, parts)}, pd.concat(bads, ignore_index=True), counts, notes)
 
 
 def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
