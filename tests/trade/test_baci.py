@@ -115,16 +115,17 @@ def test_download_rejects_a_broken_zip(http_server, tmp_path):
     assert not list((tmp_path / "cache").glob("*.zip"))
 
 
-def test_staged_parts_are_removed(tmp_path, store):
+def test_several_years_are_staged_and_cleaned(tmp_path, store):
     import gc
 
-    f = tmp_path / "BACI_HS17_Y2020_V202401.csv"
-    f.write_text("t,i,j,k,v,q\n2020,156,643,270900,1,1\n")
-    stage = baci.read(f).tables["trade"]
+    for year in (2020, 2021):
+        (tmp_path / f"BACI_HS17_Y{year}_V202401.csv").write_text(f"t,i,j,k,v,q\n{year},156,643,270900,1,1\n")
+    stage = baci.read(tmp_path).tables["trade"]
     folder = stage.folder
-    assert len(list(folder.glob("*.parquet"))) == 1
-    store.ingest("baci", f)                  # a second read, loaded and cleaned by the store
-    del stage                                # never loaded: removed when dropped
+    assert len(list(folder.glob("*.parquet"))) == 2
+    result = store.ingest("baci", tmp_path)          # read again, loaded and cleaned by the store
+    assert result.rows_loaded == 2 and store.count("trade") == 2
+    del stage                                        # never loaded: removed when dropped
     gc.collect()
     assert not folder.exists()
 

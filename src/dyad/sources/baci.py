@@ -156,16 +156,21 @@ def _slow(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | N
     return good, bad, n_all
 
 
-def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None, out: Path):
-    """Validate one BACI CSV; its good rows are written to the Parquet file ``out``."""
+def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | None, out: Path | None):
+    """Validate one BACI CSV; its good rows go to the Parquet file ``out``, or are returned as Arrow."""
     con = engine.scratch()
+    table = None
     try:
         done = _fast(con, file, extra_codes, countries_)
         if done is None:
             done = _slow(con, file, extra_codes, countries_)
         select, bad, n_all = done
-        con.execute(f"COPY ({select}) TO '{out}' (FORMAT parquet)").fetchall()
-        n_good = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0][0]
+        if out is None:
+            table = con.sql(select).to_arrow_table()
+            n_good = table.num_rows
+        else:
+            con.execute(f"COPY ({select}) TO '{out}' (FORMAT parquet)").fetchall()
+            n_good = con.execute(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0][0]
     except engine.duckdb_error_types() as exc:
         raise SourceError(f"{file}: cannot parse as a BACI CSV ({exc}). Expected the header t,i,j,k,v,q.") from exc
     finally:
@@ -173,7 +178,7 @@ def _read_file(file: Path, extra_codes: dict[int, str], countries_: set[str] | N
     bad.insert(0, "file", str(file))
     skipped = n_all - n_good - len(bad)
     notes = [f"{file.name}: {skipped:,} rows outside {sorted(countries_ or ())} skipped"] if skipped else []
-    return bad, FileCount(str(file), n_all - skipped, n_good, len(bad)), notes
+    return table, bad, FileCount(str(file), n_all - skipped, n_good, len(bad)), notes
 
 
 class _ParquetStage:
@@ -225,25 +230,32 @@ def read(path: Path, countries: str | list[str] | None = None, **_: object) -> R
                 raise SourceError(f"{path}: line 1 is {got[0] if got else 'empty'!r}, not the BACI header "
                                   "t,i,j,k,v,q. Is this a BACI file?")
             raise SourceError(f"{path}: no BACI data file (CSV with header t,i,j,k,v,q) found.")
-        parts, bads, counts, notes = [], [empty_rejects()], [], []
+        # One CSV (one year, up to ~11 million rows) stays in memory as Arrow; several (a release) are
+        # staged as Parquet so that memory does not grow with the number of years.
+        staged = is_zip or len(data) > 1
+        parts, tables, bads, counts, notes = [], [], [empty_rejects()], [], []
         for n, member in enumerate(data):
             if is_zip:      # one year at a time: a release unpacks to tens of GB
                 with zipfile.ZipFile(path) as zf:
                     f = Path(zf.extract(str(member), folder))
             else:
                 f = member
-            out = folder / f"part_{n:04d}.parquet"
-            bad, count, note = _read_file(f, extra, scope, out)
+            out = folder / f"part_{n:04d}.parquet" if staged else None
+            table, bad, count, note = _read_file(f, extra, scope, out)
             if is_zip:      # name the member inside the zip, not the temporary copy
                 f.unlink()
                 bad["file"] = count.file = f"{path}!{member}"
-            parts.append(out)
+            parts += [out] if out else []
+            tables += [table] if table is not None else []
             bads.append(bad)
             counts.append(count)
             notes += note
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    if not staged:
+        shutil.rmtree(folder, ignore_errors=True)
+        return ReadResult({"trade": tables[0]}, pd.concat(bads, ignore_index=True), counts, notes)
     return ReadResult({"trade": _ParquetStage(folder, parts)}, pd.concat(bads, ignore_index=True), counts, notes)
 
 
