@@ -21,7 +21,7 @@ COMMANDS = [
     "dyad.cli.alignment",
     "dyad.cli.indicators",
     "dyad.cli.speeches",
-    #"dyad.cli.doc",
+    "dyad.cli.doc",
 ]
 
 

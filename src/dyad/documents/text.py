@@ -26,8 +26,8 @@ import yaml
 WORD = re.compile(r"[^\W\d_]+")
 MIN_LEN = 3
 
-# English function words and the forms of address every General Debate speech repeats.
-STOPWORDS = frozenset("""
+# English function words (used by the search index too) ...
+FUNCTION_WORDS = frozenset("""
 a about above after again against all also although am among an and any are as at be because been before
 being below between both but by can cannot could did do does doing down during each either else ever every
 few for from further had has have having he her here hers herself him himself his how however i if in into
@@ -36,6 +36,9 @@ one only or other others our ours ourselves out over own same shall she should s
 the their theirs them themselves then there these they this those through thus to too under until up upon
 us very was we were what when where whether which while who whom whose why will with within without would
 yet you your yours yourself yourselves let made make like well still even already across toward towards
+""".split())
+# ... and, for speeches only, the forms of address every General Debate speech repeats.
+STOPWORDS = FUNCTION_WORDS | frozenset("""
 mr mrs ms madam sir president secretary general excellency excellencies distinguished delegates
 delegation assembly session
 """.split())

@@ -28,7 +28,7 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 BUILTIN = [
     "dyad.sources.unvotes",
     "dyad.sources.ungdc",
-    #"dyad.sources.doc",
+    "dyad.sources.doc",
 ]
 
 
