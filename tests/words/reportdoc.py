@@ -147,20 +147,23 @@ EXPECTED = {
 }
 
 
-def write_text(path: Path) -> Path:
+def write_text(path: Path, pages: list[list[str]] | None = None) -> Path:
     """The report as a plain-text file: pages separated by form feeds, as pdftotext writes them."""
-    path.write_text("\f".join("\n".join(page) for page in PAGES) + "\n", encoding="utf-8")
+    pages = PAGES if pages is None else pages
+    path.write_text("\f".join("\n".join(page) for page in pages) + "\n", encoding="utf-8")
     return path
 
 
-def write_pdf(path: Path) -> Path:
+def write_pdf(path: Path, pages: list[list[str]] | None = None, bold: set[str] | None = None) -> Path:
     """The same pages as an A4 PDF drawn with reportlab: one text line per line, blank lines as gaps."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
+    pages = PAGES if pages is None else pages
+    bold = BOLD if bold is None else bold
     pdf = canvas.Canvas(str(path), pagesize=A4)
     width, height = A4
-    for page in PAGES:
+    for page in pages:
         y = height - 60
         footnotes = False
         for k, line in enumerate(page):
@@ -173,11 +176,78 @@ def write_pdf(path: Path) -> Path:
                 y -= 14
                 continue
             footnotes = footnotes or (line[:1].isdigit() and not line[1:3].startswith(".") and y < height - 100
-                                      and page is not PAGES[-1] and " " in line[:3])
-            size = 8 if footnotes else (11 if line in BOLD else 9.5)
-            pdf.setFont("Helvetica-Bold" if line in BOLD else "Helvetica", size)
+                                      and page is not pages[-1] and " " in line[:3])
+            size = 8 if footnotes else (11 if line in bold else 9.5)
+            pdf.setFont("Helvetica-Bold" if line in bold else "Helvetica", size)
             pdf.drawString(50, y, line)
             y -= size + 4
         pdf.showPage()
     pdf.save()
     return path
+
+
+# A second report, one page without page breaks: endnotes under a "Notes" heading with bracketed markers,
+# "Recommendation N:" proposals, a numbered list that is not a proposal, an unattributed quotation and one
+# without role or organisation (neither may be extracted), and an about-the-network block at the end.
+BRIEF: list[list[str]] = [[
+    "POLICY BRIEF",
+    "Central Asia Between Two Partners",
+    "Authors: Aigerim Nurlanova, Pavel Sokolov & Chen Yu",
+    "Steppe Research Network | 5 June 2023",
+    "",
+    "Summary",
+    "",
+    "Kazakhstan and Uzbekistan balance their ties with Beijing and Moscow through",
+    "the Collective Security Treaty Organization, the SCO and a growing network of",
+    "bilateral agreements.[1] As Marat Tokayev, Chief Economist at the Eurasian Develop-",
+    "ment Bank, put it, \u201cthe region no longer wants to choose.\u201d",
+    "",
+    "Officials are more guarded. \u201cEvery partnership has its limits,\u201d a senior diplomat",
+    "said on condition of anonymity.[2] Viktor Lee argued that \u201cneutrality is expensive.\u201d",
+    "",
+    "Three features of the region stand out:",
+    "1. dependence on Russian transit routes for exports;",
+    "2. Chinese investment in mining and transport; and",
+    "3. a young population seeking education abroad.",
+    "",
+    "Policy Options",
+    "",
+    "Recommendation 1: Create a regional fund for water and energy infrastructure with",
+    "the Asian Infrastructure Investment Bank.",
+    "Recommendation 2: Open scholarship programmes for Central Asian students in Europe.",
+    "",
+    "Notes",
+    "",
+    "1. Ministry of Foreign Affairs of Kazakhstan, \"Foreign policy concept 2020-2030\",",
+    "   https://www.gov.kz/memleket/entities/mfa/documents/details/12345?lang=en, March 6, 2020.",
+    "2. Author's interview, Tashkent, 2023-04-18.",
+    "",
+    "About Steppe Research Network",
+    "Steppe Research Network is a consortium of universities in Kyrgyzstan and Mongolia",
+    "working with APEC economies.",
+    "Copyright 2023 Steppe Research Network.",
+]]
+
+BRIEF_BOLD = {"POLICY BRIEF", "Central Asia Between Two Partners", "Summary", "Policy Options", "Notes",
+              "About Steppe Research Network"}
+
+BRIEF_EXPECTED = {
+    "title": "Central Asia Between Two Partners",
+    "authors": ["Aigerim Nurlanova", "Pavel Sokolov", "Chen Yu"],
+    "date": "2023-06-05",
+    "headings": ["Summary", "Policy Options"],
+    "footnotes": [
+        (1, "https://www.gov.kz/memleket/entities/mfa/documents/details/12345?lang=en", "2020-03-06", None),
+        (2, None, "2023-04-18", None),
+    ],
+    "proposals": [
+        ("1", "Create a regional fund for water and energy infrastructure with the Asian Infrastructure "
+              "Investment Bank."),
+        ("2", "Open scholarship programmes for Central Asian students in Europe."),
+    ],
+    "quotes": [("Marat Tokayev", "Chief Economist", "Eurasian Development Bank", "the region no longer wants to choose")],
+    "list_items": ["1", "2", "3"],
+    "organisations": {"CSTO", "SCO", "AIIB"},
+    "countries": {"KAZ", "UZB", "RUS", "CHN"},
+    "publisher_only": ["APEC", "Kyrgyzstan", "Copyright"],
+}

@@ -201,3 +201,34 @@ def test_cli_doc_commands(tmp_path, files):
     assert [(p["number"], p["text"]) for p in props] == R.EXPECTED["proposals"]
     full = json.loads(run.invoke(cli, ["--store", db, "doc", "show", doc_id, "--format", "json"]).stdout)
     assert full["title"] == R.EXPECTED["title"] and full["segments"][0]["text"] == "Executive Summary"
+
+
+@pytest.fixture(scope="module")
+def briefs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("briefs")
+    return {"txt": process(R.write_text(folder / "brief.txt", R.BRIEF)),
+            "pdf": process(R.write_pdf(folder / "brief.pdf", R.BRIEF, R.BRIEF_BOLD))}
+
+
+@pytest.mark.parametrize("kind", ["txt", "pdf"])
+def test_endnotes_brief_items_and_nothing_else(briefs, kind):
+    doc, exp = briefs[kind], R.BRIEF_EXPECTED
+    got = _extracted(doc)
+    planted = {k: (sorted(exp[k]) if isinstance(exp[k], set) else exp[k])
+               for k in ("footnotes", "proposals", "quotes", "organisations", "countries", "headings")}
+    scores = {item: _prf(got[item], planted[item]) for item in planted}
+    print(f"\nbrief {kind}: precision / recall per item: " + ", ".join(
+        f"{k} {p:.2f}/{r:.2f}" for k, (p, r) in scores.items()))
+    assert scores == {item: (1.0, 1.0) for item in planted}
+    assert (doc.title, list(doc.authors), doc.date) == (exp["title"], exp["authors"], exp["date"])
+    # the numbered list under "Summary" stays a list, not proposals; its lead-in stays a paragraph
+    assert [b.number for b in doc.blocks if b.kind == "list_item"] == exp["list_items"]
+    for leftover in exp["publisher_only"] + ["[1]", "[2]", "Notes", "Author's interview"]:
+        assert leftover not in doc.text
+    assert "Eurasian Development Bank" in doc.text
+
+
+def test_briefs_same_from_pdf(briefs):
+    txt, pdf = briefs["txt"], briefs["pdf"]
+    assert [(b.kind, b.number, b.text) for b in txt.blocks] == [(b.kind, b.number, b.text) for b in pdf.blocks]
+    assert (txt.footnotes, txt.quotes, txt.proposals) == (pdf.footnotes, pdf.quotes, pdf.proposals)

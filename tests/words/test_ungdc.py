@@ -11,8 +11,8 @@ from collections import Counter
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import need_data
 
+from conftest import need_data
 from dyad.documents.text import STOPWORDS
 
 pytestmark = [pytest.mark.slow, pytest.mark.realdata]

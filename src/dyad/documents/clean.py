@@ -98,7 +98,7 @@ def strip_publisher(pages: list[list[str]], removed: dict) -> list[list[str]]:
 
 
 def _has_marker(body: str, n: int) -> bool:
-    return re.search(rf"(?<=[^\W\d_]|[.,;:)\]\"\u201d\u2019']){n}(?!\d)", body) is not None
+    return re.search(rf"(?<=[^\W\d_]|[.,;:)\]\"\u201d\u2019']){n}(?!\d)|\[{n}\]", body) is not None
 
 
 def split_footnotes(pages: list[list[str]], removed: dict) -> tuple[list[list[str]], list[tuple[int, list[str]]]]:

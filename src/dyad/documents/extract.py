@@ -262,8 +262,9 @@ def title_and_authors(first_page: list[str]) -> tuple[str, list[str], int]:
 
 
 def strip_markers(text: str, numbers: set[int]) -> str:
-    """Remove footnote markers (a known footnote number glued to a word's end or to punctuation)."""
+    """Remove footnote markers: ``[N]``, or a known footnote number glued to a word's end or to punctuation."""
     if not numbers:
         return text
     alt = "|".join(str(n) for n in sorted(numbers, reverse=True))
+    text = re.sub(rf"\[(?:{alt})\]", "", text)
     return re.sub(rf"(?<=[a-z\u00e0-\u017f.,;:)\]\"\u201d\u2019'])(?:{alt})(?=[\s.,;:)]|$)", "", text)

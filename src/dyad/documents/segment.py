@@ -7,7 +7,7 @@ part is a common compounding prefix (well-, self-, non-, long-, ...). A next lin
 ("Sino-" + "Russian") keeps the hyphen.
 
 Blocks are separated by blank lines; inside a block a line opening a list item (``1.``, ``2)``, ``(a)``,
-a bullet) starts a new item. A one-line block of at most twelve words that does not end a sentence is a
+a bullet) or a "Recommendation N" / "Proposal N" line starts a new block. A one-line block of at most twelve words that does not end a sentence is a
 heading.
 """
 
@@ -20,6 +20,7 @@ LIST_ITEM = re.compile(r"^\s*(?:(?P<num>\d{1,2})[.)]|\((?P<alpha>[a-z]|\d{1,2})\
 KEEP_HYPHEN_PREFIXES = frozenset(
     "well self non co anti multi long short high low large small so full half cross inter post pre "
     "state military decision policy euro sino russo".split())
+ITEM_LEAD = re.compile(r"^\s*(?:Recommendation|Proposal)\s+\d{1,2}\b")   # "Recommendation 2: ..." opens a block
 HEADING_MAX_WORDS = 12
 
 
@@ -74,7 +75,7 @@ def _numbered_heading(text: str) -> bool:
 def _split_items(lines: list[str]) -> list[list[str]]:
     parts: list[list[str]] = []
     for line in lines:
-        if LIST_ITEM.match(line) or not parts:
+        if LIST_ITEM.match(line) or ITEM_LEAD.match(line) or not parts:
             parts.append([line])
         else:
             parts[-1].append(line)
