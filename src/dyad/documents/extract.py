@@ -55,8 +55,12 @@ DEMONYMS = {"Chinese": "CHN", "Russian": "RUS", "Soviet": "RUS", "American": "US
             "Japanese": "JPN", "Kazakh": "KAZ", "Kazakhstani": "KAZ", "Mongolian": "MNG", "Ukrainian": "UKR",
             "Iranian": "IRN", "Korean": None, "Turkish": "TUR", "Pakistani": "PAK", "German": "DEU",
             "French": "FRA", "British": "GBR", "Vietnamese": "VNM", "Uzbek": "UZB", "Belarusian": "BLR"}
-PERSON = r"(?P<person>(?:[A-Z][a-z\u00c0-\u017f'\u2019-]+\.?\s){1,3}[A-Z][a-z\u00c0-\u017f'\u2019-]+)"
-ROLE_ORG = r"(?P<roleorg>[A-Z][^\u201c\u201d\"]{2,160}?)"
+# two to four capitalised words; a dot only after a one-letter initial ("J. Smith"), so a sentence end
+# ("... Partners. Kirill Smirnov") does not run into the name
+PERSON = r"(?P<person>(?:(?:[A-Z]\.|[A-Z][a-z\u00c0-\u017f'\u2019-]+)\s){1,3}[A-Z][a-z\u00c0-\u017f'\u2019-]+)"
+# a role may be written in lower case ("head of research at X", "the deputy director of X")
+# ... and stays inside one sentence (a full stop followed by a space ends it)
+ROLE_ORG = r"(?P<roleorg>(?:the\s+)?[A-Za-z](?:[^\u201c\u201d\".]|\.(?!\s)){2,160}?)"
 OPEN, CLOSE = "[\u201c\"]", "[\u201d\"]"
 QUOTE_BODY = r"(?P<quote>[^\u201c\u201d\"]{8,800}?)"
 QUOTE_PATTERNS = (
@@ -135,19 +139,20 @@ def proposals(blocks: list[Block]) -> list[Proposal]:
         lead = PROPOSAL_LEAD.match(b.text)
         if lead:
             out.append(Proposal(lead.group(1), lead.group(2).strip(), i))
-        elif b.kind == "list_item" and under and b.number.isdigit():
+        elif b.kind == "list_item" and under and b.number:
             out.append(Proposal(b.number, b.text, i))
     return out
 
 
 def _split_role(roleorg: str) -> tuple[str, str]:
     """"Senior Fellow at the X" -> (Senior Fellow, X); "Director of the X" -> (Director, X)."""
-    roleorg = roleorg.strip().rstrip(",")
+    roleorg = re.sub(r"^the\s+", "", roleorg.strip().rstrip(","))
     for sep in (" at ", " of ", ", "):
         if sep in roleorg:
             role, org = roleorg.split(sep, 1)
             org = re.sub(r"^the\s+", "", org.strip())
-            return role.strip(), org
+            # an organisation is named: it starts with a capital letter
+            return (role.strip(), org) if org[:1].isupper() else (roleorg, "")
     return roleorg, ""
 
 
@@ -229,8 +234,9 @@ def direction_scores(text: str) -> tuple[dict[str, float], str | None]:
 
 
 TITLE_SKIP = re.compile(r"^(policy (brief|report|paper)|working paper|report|analysis|commentary)$", re.IGNORECASE)
+HONORIFIC = re.compile(r"^(?:(?:Dr|Prof|Professor|Ambassador|Mr|Mrs|Ms|Sir|Dame)\.?\s+)+")
 AUTHORS_LINE = re.compile(r"^(?:By|Authors?:)\s+(?P<names>.+)$")
-NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,3}"
+NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){1,4}"
 NAMES_ONLY = re.compile(rf"^{NAME}(?:,\s+{NAME})*(?:,?\s+and\s+{NAME})?$")
 
 
@@ -246,7 +252,8 @@ def title_and_authors(first_page: list[str]) -> tuple[str, list[str], int]:
         m = AUTHORS_LINE.match(line)
         if m or (title_lines and NAMES_ONLY.match(line) and len(line.split()) <= 12):
             names = m.group("names") if m else line
-            authors = [a.strip() for a in re.split(r",\s*|\s+and\s+|\s*&\s*", names) if a.strip()]
+            authors = [HONORIFIC.sub("", a).strip() for a in re.split(r",\s*|\s+and\s+|\s*&\s*", names)
+                       if a.strip()]
             end = i + 1
             # the byline block (institute, series, date) runs to the next blank line
             while end < len(lines) and lines[end] and end - i <= 3:

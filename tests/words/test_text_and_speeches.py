@@ -1,0 +1,147 @@
+"""Text primitives and the speeches adapter on small files made here (no real data needed)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dyad.documents.text import Lexicon, parse_lexicon, terms, tfidf
+
+
+def test_tfidf_by_hand():
+    texts = ["peace peace security", "security trade", "trade trade trade development"]
+    model = tfidf(texts)
+    n = 3
+    df = {"peace": 1, "security": 2, "trade": 2, "development": 1}
+    idf = {t: math.log((1 + n) / (1 + d)) + 1 for t, d in df.items()}
+
+    def vec(counts):
+        v = {t: (1 + math.log(c)) * idf[t] for t, c in counts.items()}
+        norm = math.sqrt(sum(x * x for x in v.values()))
+        return {t: x / norm for t, x in v.items()}
+
+    a, b, c = vec({"peace": 2, "security": 1}), vec({"security": 1, "trade": 1}), vec({"trade": 3, "development": 1})
+    assert model.cosine(0, 1) == pytest.approx(a["security"] * b["security"])
+    assert model.cosine(1, 2) == pytest.approx(b["trade"] * c["trade"])
+    assert model.cosine(0, 2) == 0.0
+    assert np.allclose(model.cosine_matrix(np.arange(3)).diagonal(), 1.0)
+
+
+def test_terms_preprocessing():
+    assert terms("1. Mr. President, the Security Council’s 15 members: peace-keeping!") == [
+        "security", "council", "members", "peace", "keeping"]
+
+
+def test_empty_document_has_zero_vector():
+    model = tfidf(["", "trade and peace"])
+    assert model.cosine(0, 1) == 0.0 and model.lengths.tolist() == [0, 2]
+
+
+def test_lexicon_longest_match_prefix_and_phrases():
+    lex: Lexicon = parse_lexicon({"directions": {
+        "D1": {"terms": ["trust*", "mutual trust"]},
+        "D2": {"terms": ["belt and road", "econom*"]},
+        "D3": {"terms": ["missile defence", "missile*"]},
+        "D4": {"terms": ["people-to-people"]},
+        "D5": {"terms": ["united nations"]}}})
+    counts, n_words = lex.scores("Mutual trust and trustworthy economic ties; the Belt and Road; missile defence, "
+                                 "missiles; people-to-people exchanges at the United Nations.")
+    # "mutual trust" counts once (longest match), "trustworthy" once; "missile defence" once, "missiles" once
+    assert counts == {"D1": 2, "D2": 2, "D3": 2, "D4": 1, "D5": 1}
+    assert n_words == 21
+
+
+def test_lexicon_needs_every_direction():
+    with pytest.raises(ValueError, match="lacks"):
+        parse_lexicon({"directions": {"D1": {"terms": ["trust"]}}})
+
+
+def test_default_lexicon_covers_five_directions():
+    from dyad.documents.text import default_lexicon
+
+    lex = default_lexicon()
+    assert set(lex.terms) == {"D1", "D2", "D3", "D4", "D5"} and all(len(v) >= 20 for v in lex.terms.values())
+
+
+# ----------------------------------------------------------------------------------- ungdc adapter
+
+
+def _write(folder, name, text, encoding="utf-8"):
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_ungdc_adapter_history_and_rejects(tmp_path, store):
+    folder = tmp_path / "ungdc"
+    folder.mkdir()
+    _write(folder, "CHN_26_1971.txt", "\ufeffThe Republic of China delegation speaks.\r\nSecond line.")
+    _write(folder, "CHN_27_1972.txt", "The People's Republic speaks.")
+    _write(folder, "RUS_46_1991.txt", "The Soviet Union speaks.")
+    _write(folder, "RUS_47_1992.txt", "The Russian Federation speaks.")
+    _write(folder, "EU_78_2023.txt", "The European Union speaks.")
+    _write(folder, "USA_70_2016.txt", "Wrong year for session 70.")
+    _write(folder, "FRA_78_2023.txt", "   ")
+    _write(folder, "README.txt", "not a speech")
+    result = store.ingest("ungdc", folder)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 4, 3)
+    rows = store.sql("SELECT country, session, seat, text FROM speeches ORDER BY session")
+    assert rows[["country", "session", "seat"]].values.tolist() == [
+        ["TWN", 26, "ROC"], ["CHN", 27, "CHN"], ["RUS", 46, "USSR"], ["RUS", 47, "RUS"]]
+    assert rows.loc[rows.session == 26, "text"].iloc[0] == "The Republic of China delegation speaks.\nSecond line."
+    reasons = dict(zip(store.quarantine()["file"].str.rsplit("/", n=1).str[-1], store.quarantine()["reason"],
+                       strict=True))
+    assert "not a state" in reasons["EU_78_2023.txt"]
+    assert "2015, not 2016" in reasons["USA_70_2016.txt"]
+    assert reasons["FRA_78_2023.txt"] == "empty speech text"
+    assert "README.txt" in result.message
+
+
+def test_ungdc_bad_encoding_fails_cleanly(tmp_path, store):
+    from dyad.sources import SourceError
+
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    _write(folder, "RUS_72_2017.txt", "ok")
+    (folder / "CHN_72_2017.txt").write_bytes(b"caf\xe9 latin-1")
+    with pytest.raises(SourceError, match="CHN_72_2017.txt: not UTF-8"):
+        store.ingest("ungdc", folder)
+    assert store.count("speeches") == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("nothing", encoding="utf-8")
+    with pytest.raises(SourceError, match="no speech files"):
+        store.ingest("ungdc", empty)
+
+
+def test_speech_measures_on_a_small_store(tmp_path, store):
+    from dyad.measures import speech
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    _write(folder, "CHN_78_2023.txt", "Trade and investment along the Belt and Road bring development.")
+    _write(folder, "RUS_78_2023.txt", "Trade and security; NATO expansion threatens strategic stability.")
+    _write(folder, "USA_78_2023.txt", "Democracy and human rights.")
+    store.ingest("ungdc", folder)
+    table = speech.speeches_table(store, "CHN", "RUS")
+    sim = table[table.indicator == "speech_similarity"].iloc[0]
+    model = tfidf([open(folder / f, encoding="utf-8").read() for f in ("CHN_78_2023.txt", "RUS_78_2023.txt",
+                                                                        "USA_78_2023.txt")])
+    assert sim.value == pytest.approx(model.cosine(0, 1)) and sim.value > 0
+    pct = table[table.indicator == "speech_similarity_pct"].iloc[0]
+    assert math.isnan(pct.value) and pct.n == 0 and "3 speeches stored, 50 needed" in pct.note
+    low = speech.speeches_table(store, "CHN", "RUS", min_reference=3)
+    pct3 = low[low.indicator == "speech_similarity_pct"].iloc[0]
+    # three pairs: CHN-RUS share "trade", the two pairs with USA share nothing (cosine 0)
+    assert pct3.value == pytest.approx(100 * (2 + 0.5) / 3) and pct3.n == 3
+    d2 = table[table.indicator == "speech_emphasis_d2"].iloc[0]
+    assert d2.value == pytest.approx(1.0) and d2.n == 4         # trade, invest*, belt and road, development
+    with pytest.raises(KeyError, match="no speech indicator"):
+        speech.speeches_table(store, "CHN", "RUS", indicator="speech_nonsense")
+    terms_ = speech.distinctive_terms(store, "CHN", "RUS", 2023, top=3)
+    assert set(terms_.loc[terms_.side == "RUS", "term"]) <= {"security", "nato", "expansion", "threatens",
+                                                              "strategic", "stability"}
+    with pytest.raises(ValueError, match="no stored speech of CHN"):
+        speech.distinctive_terms(store, "CHN", "RUS", 1999)
