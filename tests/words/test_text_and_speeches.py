@@ -145,3 +145,57 @@ def test_speech_measures_on_a_small_store(tmp_path, store):
                                                               "strategic", "stability"}
     with pytest.raises(ValueError, match="no stored speech of CHN"):
         speech.distinctive_terms(store, "CHN", "RUS", 1999)
+
+
+# ------------------------------------------------------------------------------- cleaning rules
+
+
+def test_dehyphenation_rules():
+    from dyad.documents.segment import document_vocabulary, segment
+
+    lines = ["A data-driven approach matters. The econo-", "mic case and the cross-", "border trade, the Sino-",
+             "Russian talks and the data-", "driven agenda."]
+    text = segment(lines, document_vocabulary(lines))[0].text
+    assert text == ("A data-driven approach matters. The economic case and the cross-border trade, the "
+                    "Sino-Russian talks and the data-driven agenda.")
+
+
+def test_page_furniture_and_publisher_rules():
+    from dyad.documents.clean import strip_page_furniture, strip_publisher
+
+    pages = [["Annual Review 2024", "Body one.", "Page 1 of 3"],
+             ["Annual Review 2024", "Body two.", "- 2 -"],
+             ["Annual Review 2024", "Body three.", "3"],
+             ["About Us", "We are a think tank.", "All rights reserved."]]
+    removed: dict = {}
+    out = strip_publisher(strip_page_furniture(pages, removed), removed)
+    assert out == [["Body one."], ["Body two."], ["Body three."], []]
+    assert removed["page_numbers"] == ["Page 1 of 3", "- 2 -", "3"]
+    assert len(removed["running_headers"]) == 3 and len(removed["publisher"]) == 3
+    # one imprint marker alone is not enough: a body page that says "About" stays
+    keep = [["About the sanctions regime", "It has grown since 2014."]]
+    assert strip_publisher(keep, {}) == keep
+
+
+def test_footnote_needs_a_marker_and_the_next_number():
+    from dyad.documents.clean import split_footnotes
+
+    pages = [["The treaty was signed in 2001.1 Trade grew.", "2 ships docked daily.", "1 Treaty text, 16 July 2001."],
+             ["More body text.2", "3 Not a footnote: number 3 is not expected yet.", "2 Second note."]]
+    bodies, notes = split_footnotes(pages, {})
+    assert [n for n, _ in notes] == [1, 2]
+    assert bodies[0] == ["The treaty was signed in 2001.1 Trade grew.", "2 ships docked daily."]
+    assert bodies[1] == ["More body text.2", "3 Not a footnote: number 3 is not expected yet."]
+
+
+def test_cli_ingest_ungdc(tmp_path):
+    from click.testing import CliRunner
+
+    from dyad.cli import cli
+
+    folder = tmp_path / "u"
+    folder.mkdir()
+    _write(folder, "CHN_79_2024.txt", "Peace and development.")
+    out = CliRunner().invoke(cli, ["--store", str(tmp_path / "s.duckdb"), "ingest", "ungdc", "--from", str(folder)],
+                             catch_exceptions=False)
+    assert out.exit_code == 0 and "read 1 rows, loaded 1" in out.output

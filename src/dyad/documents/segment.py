@@ -43,6 +43,8 @@ def _join(lines: list[str], vocabulary: set[str]) -> str:
             joined, hyphened = (head + tail).lower(), f"{head}-{tail}".lower()
             keep = head.lower() in KEEP_HYPHEN_PREFIXES or (hyphened in vocabulary and joined not in vocabulary)
             out = out + line if keep else out[:-1] + line
+        elif re.search(r"[^\W\d_]-$", out) and line[:1].isupper():
+            out = out + line          # "Sino-" + "Russian": a compound cut at its hyphen
         else:
             out = f"{out} {line}" if out else line
     return out
