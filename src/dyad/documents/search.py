@@ -2,7 +2,7 @@
 
 DuckDB's ``fts`` extension is not bundled with the DuckDB Python wheel and must be downloaded from
 DuckDB's own extension server, which dyad cannot rely on (offline machines; the PyPI packages of the
-extension track older DuckDB releases). dyad therefore keeps its own inverted index, the canonical table
+extension track older DuckDB releases: the 1.4.4 build refuses to load in DuckDB 2.0). dyad therefore keeps its own inverted index, the canonical table
 ``segment_terms`` (document, segment, term, frequency) written at ingest, and ranks with Okapi BM25 in
 one SQL query (k1 = 1.2, b = 0.75, the defaults of DuckDB's fts and Lucene). A search returns the segments
 that contain every query term. Tokens are lower-case words and numbers; there is no stemming, so
