@@ -199,3 +199,21 @@ def test_cli_ingest_ungdc(tmp_path):
     out = CliRunner().invoke(cli, ["--store", str(tmp_path / "s.duckdb"), "ingest", "ungdc", "--from", str(folder)],
                              catch_exceptions=False)
     assert out.exit_code == 0 and "read 1 rows, loaded 1" in out.output
+
+
+def test_registered_indicators_return_tidy_rows(tmp_path, store):
+    from dyad import indicators
+
+    folder = tmp_path / "r"
+    folder.mkdir()
+    _write(folder, "CHN_78_2023.txt", "Trade and security cooperation.")
+    _write(folder, "RUS_78_2023.txt", "Security and trade.")
+    store.ingest("ungdc", folder)
+    ids = {i.id for i in indicators.all_indicators()}
+    assert {"speech_similarity", "speech_similarity_pct"} | {f"speech_emphasis_d{k}" for k in range(1, 6)} <= ids
+    sim = indicators.get("speech_similarity")(store, "CHN", "RUS")
+    assert list(sim.columns[:6]) == ["a", "b", "period", "indicator", "value", "n"] and len(sim) == 1
+    d3 = indicators.get("speech_emphasis_d3")(store, "RUS", "CHN")
+    # RUS: "security" (D3) and "trade" (D2): half of its two matches
+    assert d3["value"].tolist() == [0.5] and d3["n"].tolist() == [2]
+    assert indicators.get("speech_emphasis_d3").directed and indicators.get("speech_similarity").directions == ("D5", "D1")
