@@ -217,3 +217,13 @@ def test_registered_indicators_return_tidy_rows(tmp_path, store):
     # RUS: "security" (D3) and "trade" (D2): half of its two matches
     assert d3["value"].tolist() == [0.5] and d3["n"].tolist() == [2]
     assert indicators.get("speech_emphasis_d3").directed and indicators.get("speech_similarity").directions == ("D5", "D1")
+
+
+def test_country_and_organisation_mentions():
+    from dyad.documents.extract import country_mentions, organisation_mentions
+
+    text = ("The People's Republic of China and the Republic of Korea met in Türkiye; fine china and a roast "
+            "turkey were served. The UN, the United Nations Security Council and the G-20 were named; "
+            "a un-named source and the Belt and Road Initiative (BRI) too.")
+    assert country_mentions(text) == {"CHN": 1, "KOR": 1, "TUR": 1}
+    assert organisation_mentions(text) == {"UN": 2, "G20": 1, "BRI": 2}

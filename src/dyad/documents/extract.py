@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dyad.documents.segment import Block
 from dyad.documents.text import DIRECTION_IDS, default_lexicon
@@ -184,37 +186,33 @@ def organisation_mentions(text: str) -> dict[str, int]:
     return counts
 
 
+def _fold(text: str) -> str:
+    """Accents removed (Türkiye -> Turkiye), case kept: names are matched as dyad.countries stores them."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").replace("\u2019", "'")
+
+
+@lru_cache(maxsize=1)
 def _country_patterns() -> list[tuple[re.Pattern, str]]:
+    """Country names and aliases known to dyad.countries (longer than three letters, no commas or
+    brackets), plus the demonyms above; longest first so "Republic of Korea" wins over "Korea"."""
     from dyad import countries
 
-    table = countries._tables()
-    names: dict[str, str] = {}
-    for iso, rec in table.by_iso3.items():
-        if len(iso) == 3 and rec.name and rec.name[0].isupper():
-            names.setdefault(rec.name, iso)
-    for alias, iso in countries._ALIASES.items():
-        if len(alias) > 3 and alias[0].isalpha():
-            names.setdefault(alias.title().replace("'S", "'s").replace(" Of ", " of ").replace(" And ", " and "), iso)
-    for dem, iso in DEMONYMS.items():
-        if iso:
-            names[dem] = iso
-    ordered = sorted(names.items(), key=lambda kv: -len(kv[0]))
-    return [(re.compile(r"(?<![\w-])" + re.escape(n) + r"(?![\w])"), iso) for n, iso in ordered]
-
-
-_COUNTRY_RE: list | None = None
+    names = {n: iso for n, iso in countries.code_map("name").items()
+             if iso and len(n) > 3 and not re.search(r"[,()]", n)}
+    names.update({d.lower(): iso for d, iso in DEMONYMS.items() if iso})
+    ordered = sorted(names.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return [(re.compile(r"(?<![\w-])" + re.escape(n) + r"(?![\w])", re.IGNORECASE), iso) for n, iso in ordered]
 
 
 def country_mentions(text: str) -> dict[str, int]:
-    """Countries named in a text (longest names first; each span counted once)."""
-    global _COUNTRY_RE
-    if _COUNTRY_RE is None:
-        _COUNTRY_RE = _country_patterns()
+    """Countries named in a text: a name must start with a capital letter ("china" ware, "turkey" the bird
+    are not countries); each span counted once."""
+    folded = _fold(text)
     counts: dict[str, int] = {}
     taken: list[tuple[int, int]] = []
-    for pattern, iso in _COUNTRY_RE:
-        for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+    for pattern, iso in _country_patterns():
+        for m in pattern.finditer(folded):
+            if not m.group(0)[:1].isupper() or any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             taken.append(m.span())
             counts[iso] = counts.get(iso, 0) + 1
