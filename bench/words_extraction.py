@@ -1,6 +1,6 @@
 """Held-out check of report extraction: a document written AFTER the extractor was frozen, never tuned on.
 
-The test documents in tests/words/reportdoc.py were written while the extractor was built, so their perfect
+The test documents in tests/words/words_reportdoc.py were written while the extractor was built, so their perfect
 scores are in-sample. This script plants items in a third report with other phrasings and layouts and
 prints precision and recall per item type, for the text file and for a PDF made from it (reportlab).
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "words"))
 
-import reportdoc  # noqa: E402
+import words_reportdoc as reportdoc  # noqa: E402
 
 from dyad.documents.pipeline import process  # noqa: E402
 

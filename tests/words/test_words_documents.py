@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 import pytest
-import reportdoc as R
+import words_reportdoc as R
 from click.testing import CliRunner
 
 from dyad.documents.pipeline import process
