@@ -64,9 +64,10 @@ def _is_heading(lines: list[str]) -> bool:
     if len(lines) != 1:
         return False
     text = lines[0].strip()
-    words = text.split()
-    return (0 < len(words) <= HEADING_MAX_WORDS and not re.search(r"[.,;:!]$", text)
-            and (text[:1].isupper() or text[:1].isdigit()) and not LIST_ITEM.match(text) or _numbered_heading(text))
+    if _numbered_heading(text):           # "1. Introduction", "2.3 Energy"
+        return True
+    short = 0 < len(text.split()) <= HEADING_MAX_WORDS and not re.search(r"[.,;:!]$", text)
+    return short and (text[:1].isupper() or text[:1].isdigit()) and not LIST_ITEM.match(text)
 
 
 def _numbered_heading(text: str) -> bool:
