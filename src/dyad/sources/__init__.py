@@ -27,6 +27,7 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 # Built-in adapter modules; each exposes ADAPTER. Plugins add theirs through entry points.
 BUILTIN = [
     "dyad.sources.unvotes",
+    "dyad.sources.calendar",
 ]
 
 
