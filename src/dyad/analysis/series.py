@@ -123,8 +123,12 @@ def read_csv(path: str | Path) -> PeriodSeries:
         raise ValueError(f"{exc} (file line = row + 1)") from exc
 
 
-def from_indicator(store, a: str, b: str, indicator: str, by: str = "year", **options) -> PeriodSeries:
-    """A dyad's indicator series from the store through the indicator registry."""
+def from_indicator(store, a: str, b: str, indicator: str, by: str = "year", min_n: int = 1,
+                   **options) -> PeriodSeries:
+    """A dyad's indicator series from the store through the indicator registry.
+
+    Periods whose value rests on fewer than ``min_n`` observations (column ``n``) become missing.
+    """
     from dyad import indicators
 
     ind = indicators.get(indicator)
@@ -134,7 +138,7 @@ def from_indicator(store, a: str, b: str, indicator: str, by: str = "year", **op
     if frame.empty:
         raise ValueError(f"indicator {indicator} has no data for {a}-{b}; ingest its source first")
     if "n" in frame.columns:
-        # n = 0 means no data behind the value: missing, not a measurement
-        frame = frame.assign(value=frame["value"].where(frame["n"].fillna(0) > 0))
+        # n = 0 means no data behind the value: missing, not a measurement; a tiny n is noise
+        frame = frame.assign(value=frame["value"].where(frame["n"].fillna(0) >= max(min_n, 1)))
     return from_frame(frame[["period", "value"]], name=f"{indicator} {a}-{b}", period_type=by,
                       where=f"indicator {indicator}")
