@@ -18,6 +18,7 @@ from dyad.indicators import Indicator, register
 CATS = ("yes", "abstain", "no")
 POSITION = np.array([1.0, 0.5, 0.0])          # yes / abstain / no on the Voeten and S-score scale
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
+ISSUE_CODINGS = ("unvotes", "voeten2016")   # newest first; see sources/unvotes.py
 ABSENT_RULES = ("missing", "abstain")
 PERIODS = ("year", "session", "all")
 
@@ -107,13 +108,23 @@ def _prepared_votes(store, absent: str):
     return votes.mutate(vote=vote).filter(vote.isin(list(CATS)))
 
 
+def issue_coding(store) -> str | None:
+    """The issue coding used for --issue: the newest release's ("unvotes") if loaded, else the 2016 one."""
+    tagged = store.table("rollcall_issues")
+    present = set(tagged.select("coding").distinct().execute()["coding"])
+    return next((c for c in ISSUE_CODINGS if c in present), None)
+
+
 def _rollcalls(store, issue: str | None, important: bool, start: str | None, end: str | None):
     rc = store.table("rollcalls")
     if issue is not None:
         if issue not in ISSUES:
             raise ValueError(f"unknown issue {issue!r}; use one of {', '.join(ISSUES)}")
+        coding = issue_coding(store)
+        if coding is None:
+            raise ValueError("no roll-call issue codes are loaded; ingest un_roll_call_issues or a Voeten release")
         tagged = store.table("rollcall_issues")
-        rc = rc.filter(rc.rcid.isin(tagged.filter(tagged.issue == issue).rcid))
+        rc = rc.filter(rc.rcid.isin(tagged.filter((tagged.issue == issue) & (tagged.coding == coding)).rcid))
     if important:
         rc = rc.filter(rc.important.fill_null(False))
     if start:
