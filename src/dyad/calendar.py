@@ -14,6 +14,7 @@ calendars, user files and what the store holds.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -70,8 +71,8 @@ class BadEntry:
     raw: str
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for error messages)."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader (libyaml when available) that remembers the line of every mapping (for messages)."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -81,6 +82,8 @@ def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+# Dates stay text until validation, so that 2022-13-24 is a reported bad entry rather than a crash.
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def _read_yaml(path: Path) -> dict:
@@ -158,9 +161,19 @@ def _raw(item: object) -> str:
 def validate_file(path: str | Path) -> tuple[pd.DataFrame, list[BadEntry]]:
     """Rows of one calendar file that pass validation, and the entries that do not (with reasons).
 
-    A file that cannot be read as a calendar at all raises :class:`CalendarError`.
+    A file that cannot be read as a calendar at all raises :class:`CalendarError`. Results are cached
+    per file path, modification time and size (the analyses read the same calendars many times).
     """
     path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise CalendarError(f"{path}: cannot read the calendar file ({exc}).") from exc
+    frame, bad = _validated(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    return frame.copy(), list(bad)
+
+
+def _validate(path: Path) -> tuple[pd.DataFrame, list[BadEntry]]:
     doc = _read_yaml(path)
     country = _country(doc["country"], path)
     rows, bad, seen = [], [], {}
@@ -194,6 +207,12 @@ def load_file(path: str | Path) -> pd.DataFrame:
         more = f" ({len(bad) - 1} more invalid entries)" if len(bad) > 1 else ""
         raise CalendarError(f"{b.file}, entry {b.entry} (line {b.line}): {b.reason}. Entry: {b.raw}{more}")
     return frame
+
+
+@functools.lru_cache(maxsize=64)
+def _validated(path: str, mtime_ns: int, size: int) -> tuple[pd.DataFrame, tuple[BadEntry, ...]]:
+    frame, bad = _validate(Path(path))
+    return frame, tuple(bad)
 
 
 def builtin_files() -> list[Path]:

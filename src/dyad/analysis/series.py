@@ -44,7 +44,8 @@ def infer_period_type(labels: list[str], where: str = "series") -> str:
     for kind, pattern in _PATTERNS.items():
         if labels and all(pattern.match(s) for s in labels):
             return kind
-    bad = next((i for i, s in enumerate(labels) if not any(p.match(s) for p in _PATTERNS.values())), 0)
+    first = next((p for p in _PATTERNS.values() if labels and p.match(labels[0])), None)
+    bad = 0 if first is None else next(i for i, s in enumerate(labels) if not first.match(s))
     raise ValueError(f"{where}: periods must all be years (YYYY) or all months (YYYY-MM); "
                      f"row {bad + 1} has {labels[bad] if labels else '(none)'!r}")
 

@@ -208,7 +208,7 @@ def _gap_table(a_dates: list[dt.date], b_dates: list[dt.date], side_a: str, side
             diff = other_days - d.toordinal()
             j = int(np.abs(diff).argmin())
             rows.append({"side": side, "renewal": d.isoformat(), "nearest_other": other_dates[j].isoformat(),
-                         "gap_months": round(diff[j] / 30.4375, 1)})
+                         "gap_months": round(diff[j] / 30.4375, 1) + 0.0})  # + 0.0: no "-0.0"
     return pd.DataFrame(rows)
 
 

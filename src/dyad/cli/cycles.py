@@ -55,6 +55,10 @@ def calendar_cmd(obj, country, kinds, start, end, scheduled, calendars, fmt):
     finally:
         if store is not None:
             store.close()
+    if kinds and frame.empty:
+        known = calendar.entries(country, store=None, paths=calendars, status=None)["kind"].unique()
+        raise click.UsageError(f"no {country} entries of kind {', '.join(kinds)}; kinds: "
+                               f"{', '.join(sorted(known)) or 'none (no calendar for this country)'}")
     if start:
         frame = frame[frame["date"] >= start]
     if end:
