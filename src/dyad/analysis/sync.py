@@ -219,9 +219,12 @@ def _median_gap(own: np.ndarray, other: np.ndarray) -> float:
 def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | None = None,
                     start: str = "1990-01", end: str = "2026-12", kinds_a: Iterable[str] | None = None,
                     kinds_b: Iterable[str] | None = None, lags: int = 2, level: float = 0.95,
-                    store=None, paths: Iterable = ()) -> SyncResult:
+                    min_shift: int | None = None, store=None, paths: Iterable = ()) -> SyncResult:
     """Synchronisation statistics of A's and B's renewal calendars; with ``series`` (a dyadic indicator)
-    also the synchronised-vs-other difference and the phase cross-correlations (``lags`` periods)."""
+    also the synchronised-vs-other difference and the phase cross-correlations (``lags`` periods).
+
+    p-values compare the observed statistic with B's calendar shifted circularly by every ``s`` months
+    with ``min_shift <= s <= len(grid) - min_shift`` (default ``min_shift = 2 * months + 1``)."""
     if months < 0:
         raise ValueError("months must be >= 0")
     grid = np.arange(month_ordinal(pd.Timestamp(start)), month_ordinal(pd.Timestamp(end)) + 1)
@@ -239,15 +242,19 @@ def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | N
     near_a = near(a_ord, grid, months)
     m = len(grid)
     # every circular shift of B's calendar against A's; shift 0 is what happened
-    shifted_b = [grid[0] + (b_ord - grid[0] + s) % m for s in range(m)]
+    # shift 0 is what happened; the null keeps only shifts that move B's windows clear of where they
+    # were (a shift of a month or two would reproduce the observed alignment and dilute the test)
+    min_shift = 2 * months + 1 if min_shift is None else int(min_shift)
+    shifts = [0] + [s for s in range(1, m) if min(s, m - s) >= min_shift]
+    shifted_b = [grid[0] + (b_ord - grid[0] + s) % m for s in shifts]
     near_b_all = np.array([near(sb, grid, months) for sb in shifted_b])
     both_all = near_a[None, :] & near_b_all
     share_all = both_all.mean(axis=1)
     near_b = near_b_all[0]
     a_grid = np.array([month_ordinal(d) for d in a_in])
     b_grid = np.array([month_ordinal(d) for d in b_in])
-    gap_ab = np.array([_median_gap(a_grid, grid[0] + (b_grid - grid[0] + s) % m) for s in range(m)])
-    gap_ba = np.array([_median_gap(grid[0] + (b_grid - grid[0] + s) % m, a_grid) for s in range(m)])
+    gap_ab = np.array([_median_gap(a_grid, grid[0] + (b_grid - grid[0] + s) % m) for s in shifts])
+    gap_ba = np.array([_median_gap(grid[0] + (b_grid - grid[0] + s) % m, a_grid) for s in shifts])
 
     rows = [
         _row("share_near", a, near_a.mean(), n=m),
@@ -282,15 +289,20 @@ def _indicator_stats(series, grid, near_a, both_all, a_ord, b_ord, a, b, lags, l
     if valid.sum() < 4:
         raise ValueError(f"{series.name}: fewer than 4 periods with data inside the calendar grid")
 
-    def diff(f):
+    def welch_t(f):
+        # the shift statistic is Welch's t, not the raw difference: with one or two synchronised
+        # periods a raw difference is dominated by whichever single period lands there
         x, z = y[valid & f], y[valid & ~f]
-        return x.mean() - z.mean() if len(x) and len(z) else np.nan
+        if len(x) < 2 or len(z) < 2:
+            return np.nan
+        se = np.sqrt(x.var(ddof=1) / len(x) + z.var(ddof=1) / len(z))
+        return (x.mean() - z.mean()) / se if se > 0 else np.nan
 
-    d_all = np.array([diff(f) for f in flags])
+    t_all = np.array([welch_t(f) for f in flags])
     est, low, high = (_welch(y[valid & flags[0]], y[valid & ~flags[0]], level)
                       if flags[0][valid].any() and (~flags[0][valid]).any() else (np.nan,) * 3)
-    ok = ~np.isnan(d_all)
-    p = float(np.mean(np.abs(d_all[ok]) >= abs(est) - 1e-12)) if ok[0] else np.nan
+    ok = ~np.isnan(t_all)
+    p = float(np.mean(np.abs(t_all[ok]) >= abs(t_all[0]) - 1e-12)) if ok[0] else np.nan
     rows = [_row("indicator_diff_sync", "", est, low, high, p, n=int(valid.sum())),
             _row("indicator_sync_periods", "", float((valid & flags[0]).sum()), n=int(valid.sum()))]
     phases = {}
