@@ -60,18 +60,38 @@ def test_planted_alignment_and_indicator_effect_are_found(tmp_path):
     b_years = [1991, 1998, 2000, 2005, 2013, 2016, 2024]     # irregular; four renewals coincide with A's
     files = [_calendar(tmp_path, "fra.yaml", "FRA", [f"{y}-05-01" for y in a_years]),
              _calendar(tmp_path, "deu.yaml", "DEU", [f"{y}-06-15" for y in b_years])]
+    months = np.arange(1990 * 12, 2027 * 12)
+    near_a = np.array([min(abs(m - (y * 12 + 4)) for y in a_years) <= 6 for m in months])
+    near_b = np.array([min(abs(m - (y * 12 + 5)) for y in b_years) <= 6 for m in months])
+    synced = near_a & near_b
     rng = np.random.default_rng(2)
-    values = rng.normal(0, 0.2, size=37)
-    values[[y - 1990 for y in (1991, 2000, 2013, 2024)]] += 1.5   # the dyad warms when both renew
-    series = PeriodSeries("warmth", "year", 1990, values)
+    values = rng.normal(size=len(months)) + np.where(synced, 1.0, 0.0)   # warmer when both renew
+    series = PeriodSeries("warmth", "month", 1990 * 12, values)
     res = sync.synchronisation("FRA", "DEU", months=6, series=series, paths=files, lags=1)
+    assert res.stat("share_both_near")["estimate"] == pytest.approx(synced.mean())
     assert res.stat("share_both_near")["p_value"] < 0.05
     assert res.stat("median_abs_gap_months", "FRA")["estimate"] == 1.0
     diff = res.stat("indicator_diff_sync")
-    assert diff["ci_low"] > 0.5 and diff["p_value"] < 0.05
-    flags = res.periods["synchronised"].astype(bool).to_numpy()
-    assert flags.sum() == 4
-    assert diff["estimate"] == pytest.approx(values[flags].mean() - values[~flags].mean())
+    assert diff["estimate"] == pytest.approx(values[synced].mean() - values[~synced].mean())
+    assert diff["ci_low"] > 0.3 and diff["p_value"] < 0.05
+    # the same calendars with no effect: no claim
+    null = sync.synchronisation("FRA", "DEU", months=6, paths=files, lags=1,
+                                series=PeriodSeries("noise", "month", 1990 * 12, rng.normal(size=len(months))))
+    assert null.stat("indicator_diff_sync")["p_value"] > 0.05
+
+
+def test_yearly_indicator_periods_are_synchronised_by_majority_of_months(tmp_path):
+    files = [_calendar(tmp_path, "fra.yaml", "FRA", ["2000-05-01", "2010-05-01"]),
+             _calendar(tmp_path, "deu.yaml", "DEU", ["2000-06-15", "2011-01-15"])]
+    series = PeriodSeries("x", "year", 1995, np.arange(20.0))
+    res = sync.synchronisation("FRA", "DEU", months=6, series=series, paths=files, start="1995-01",
+                               end="2014-12")
+    per = res.periods.set_index("period")
+    # months near both: 1999-12 .. 2000-11 (1 in 1999, 11 in 2000); 2010-07 .. 2010-11 (5 in 2010)
+    assert per.loc["2000", "share_sync"] == pytest.approx(11 / 12)
+    assert per.loc["1999", "share_sync"] == pytest.approx(1 / 12)
+    assert per.loc["2010", "share_sync"] == pytest.approx(5 / 12)
+    assert list(per.index[per["synchronised"].astype(bool)]) == ["2000"]
 
 
 def test_independent_calendars_rarely_look_synchronised(tmp_path):

@@ -34,6 +34,7 @@ DEFAULT_RENEWALS = {
     "CHN": ("party_congress", "npc_leadership_transition"),
 }
 MERGE_MONTHS = 12      # renewals this close form one cycle start (China: congress, then the NPC in March)
+DETREND = ("none", "linear", "diff")
 STAT_COLUMNS = ["statistic", "side", "lag", "estimate", "ci_low", "ci_high", "p_value", "n"]
 
 
@@ -87,6 +88,20 @@ def _period_means(flags: np.ndarray, grid: np.ndarray, series: PeriodSeries) -> 
     years = grid // 12
     frame = pd.DataFrame({"y": years, "v": flags.astype(float)}).groupby("y")["v"].mean()
     return frame.reindex(series.ordinals).to_numpy(dtype=float)
+
+
+def _period_shares(masks: np.ndarray, grid: np.ndarray, series: PeriodSeries) -> np.ndarray:
+    """For a stack of monthly masks (shifts x months): the share of each period's months that are set
+    (shifts x periods; NaN for periods with no month on the grid). One matrix product for all shifts."""
+    period = grid if series.period_type == "month" else grid // 12
+    idx = period - series.start
+    inside = (idx >= 0) & (idx < len(series.values))
+    weights = np.zeros((len(series.values), len(grid)))
+    weights[idx[inside], np.flatnonzero(inside)] = 1.0
+    counts = weights.sum(axis=1)
+    share = masks.astype(float) @ weights.T / np.where(counts > 0, counts, 1.0)
+    share[:, counts == 0] = np.nan
+    return share
 
 
 def _welch(x: np.ndarray, y: np.ndarray, level: float) -> tuple[float, float, float]:
@@ -148,6 +163,7 @@ class SyncResult:
     renewals_a: tuple[str, ...]
     renewals_b: tuple[str, ...]
     indicator: str | None
+    detrend: str
     stats: pd.DataFrame = field(repr=False, compare=False)
     gaps: pd.DataFrame = field(repr=False, compare=False)
     periods: pd.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -186,7 +202,9 @@ class SyncResult:
                          f"months (p = {g['p_value']:.3f})")
         if self.indicator:
             d = self.stat("indicator_diff_sync")
-            lines.append(f"  {self.indicator}: synchronised minus other periods = {d['estimate']:.4f} "
+            what = {"none": "", "linear": " (residuals from a linear trend)", "diff": " (first differences)"}
+            lines.append(f"  {self.indicator}{what[self.detrend]}: synchronised minus other periods = "
+                         f"{d['estimate']:.4f} "
                          f"[{d['ci_low']:.4f}, {d['ci_high']:.4f}] (Welch), shift p = {d['p_value']:.3f}, "
                          f"n = {int(d['n'])}")
             for side in (self.a, self.b):
@@ -201,8 +219,7 @@ class SyncResult:
 def _gap_table(a_dates: list[dt.date], b_dates: list[dt.date], side_a: str, side_b: str) -> pd.DataFrame:
     """Each renewal's signed distance (months, other minus own) to the other side's nearest renewal."""
     rows = []
-    for side, other, own_dates, other_dates in ((side_a, side_b, a_dates, b_dates),
-                                                (side_b, side_a, b_dates, a_dates)):
+    for side, own_dates, other_dates in ((side_a, a_dates, b_dates), (side_b, b_dates, a_dates)):
         other_days = np.array([d.toordinal() for d in other_dates])
         for d in own_dates:
             diff = other_days - d.toordinal()
@@ -219,12 +236,15 @@ def _median_gap(own: np.ndarray, other: np.ndarray) -> float:
 def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | None = None,
                     start: str = "1990-01", end: str = "2026-12", kinds_a: Iterable[str] | None = None,
                     kinds_b: Iterable[str] | None = None, lags: int = 2, level: float = 0.95,
-                    min_shift: int | None = None, store=None, paths: Iterable = ()) -> SyncResult:
+                    min_shift: int | None = None, detrend: str = "none", store=None,
+                    paths: Iterable = ()) -> SyncResult:
     """Synchronisation statistics of A's and B's renewal calendars; with ``series`` (a dyadic indicator)
     also the synchronised-vs-other difference and the phase cross-correlations (``lags`` periods).
 
     p-values compare the observed statistic with B's calendar shifted circularly by every ``s`` months
-    with ``min_shift <= s <= len(grid) - min_shift`` (default ``min_shift = 2 * months + 1``)."""
+    with ``min_shift <= s <= len(grid) - min_shift`` (default ``min_shift = 2 * months + 1``).
+    ``detrend`` (none, linear, diff) says what is compared: the indicator, its residual from a straight
+    line over the series, or its change from the previous period."""
     if months < 0:
         raise ValueError("months must be >= 0")
     grid = np.arange(month_ordinal(pd.Timestamp(start)), month_ordinal(pd.Timestamp(end)) + 1)
@@ -246,11 +266,10 @@ def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | N
     # were (a shift of a month or two would reproduce the observed alignment and dilute the test)
     min_shift = 2 * months + 1 if min_shift is None else int(min_shift)
     shifts = [0] + [s for s in range(1, m) if min(s, m - s) >= min_shift]
-    shifted_b = [grid[0] + (b_ord - grid[0] + s) % m for s in shifts]
-    near_b_all = np.array([near(sb, grid, months) for sb in shifted_b])
+    near_b = near(b_ord, grid, months)
+    near_b_all = np.array([np.roll(near_b, s) for s in shifts])
     both_all = near_a[None, :] & near_b_all
     share_all = both_all.mean(axis=1)
-    near_b = near_b_all[0]
     a_grid = np.array([month_ordinal(d) for d in a_in])
     b_grid = np.array([month_ordinal(d) for d in b_in])
     gap_ab = np.array([_median_gap(a_grid, grid[0] + (b_grid - grid[0] + s) % m) for s in shifts])
@@ -268,11 +287,12 @@ def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | N
     name = None
     if series is not None:
         name = series.name
-        extra, periods = _indicator_stats(series, grid, near_a, both_all, a_ord, b_ord, a, b, lags, level)
+        extra, periods = _indicator_stats(series, grid, near_a, both_all, a_ord, b_ord, a, b, lags, level,
+                                          detrend)
         rows.extend(extra)
     frame = pd.DataFrame(rows, columns=STAT_COLUMNS)
     return SyncResult(a, b, months, label(grid[0], "month"), label(grid[-1], "month"),
-                      tuple(d.isoformat() for d in a_in), tuple(d.isoformat() for d in b_in), name, frame,
+                      tuple(d.isoformat() for d in a_in), tuple(d.isoformat() for d in b_in), name, detrend, frame,
                       _gap_table(a_in, b_in, a, b), periods)
 
 
@@ -281,9 +301,26 @@ def _row(statistic, side, estimate, low=np.nan, high=np.nan, p=np.nan, n=0, lag=
             "ci_high": high, "p_value": p, "n": int(n)}
 
 
-def _indicator_stats(series, grid, near_a, both_all, a_ord, b_ord, a, b, lags, level):
-    y = series.values
-    share = np.array([_period_means(both, grid, series) for both in both_all])   # shifts x periods
+def detrended(values: np.ndarray, how: str) -> np.ndarray:
+    """The series as compared: raw (``none``), residuals from a least-squares line (``linear``), or
+    first differences y_t - y_(t-1) (``diff``). Missing values stay missing."""
+    if how == "none":
+        return values.astype(float)
+    if how == "diff":
+        return np.concatenate([[np.nan], np.diff(values.astype(float))])
+    if how == "linear":
+        t = np.arange(len(values), dtype=float)
+        ok = ~np.isnan(values)
+        if ok.sum() < 3:
+            raise ValueError("linear detrending needs at least 3 values")
+        slope, intercept = np.polyfit(t[ok], values[ok], 1)
+        return values - (intercept + slope * t)
+    raise ValueError(f"detrend must be one of {', '.join(DETREND)}, not {how!r}")
+
+
+def _indicator_stats(series, grid, near_a, both_all, a_ord, b_ord, a, b, lags, level, detrend):
+    y = detrended(series.values, detrend)
+    share = _period_shares(both_all, grid, series)   # shifts x periods
     flags = share >= 0.5
     valid = ~np.isnan(y) & ~np.isnan(share[0])
     if valid.sum() < 4:

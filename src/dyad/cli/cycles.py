@@ -144,18 +144,22 @@ def eventstudy_cmd(obj, a, b, indicator, series_file, event, window, baseline, b
 @click.option("--min-n", type=int, default=1, show_default=True)
 @click.option("--start", default="1990-01", show_default=True, help="First month of the grid (YYYY-MM).")
 @click.option("--end", default="2026-12", show_default=True, help="Last month of the grid (YYYY-MM).")
+@click.option("--detrend", type=click.Choice(["none", "linear", "diff"]), default="none", show_default=True,
+              help="Compare the indicator, its residual from a linear trend, or its yearly/monthly change.")
 @click.option("--gaps", "show_gaps", is_flag=True, help="Show each renewal's gap to the other side's nearest.")
 @calendar_option
 @format_option
 @click.pass_obj
-def sync_cmd(obj, a, b, indicator, series_file, months, lags, by, min_n, start, end, show_gaps, calendars, fmt):
+def sync_cmd(obj, a, b, indicator, series_file, months, lags, by, min_n, start, end, detrend, show_gaps, calendars,
+             fmt):
     """How synchronised A's and B's leadership renewals are, and whether the dyad differs when they are.
 
     Example:
 
     \b
         dyad sync CHN RUS
-        dyad sync CHN RUS --indicator un_agreement --months 6 --lags 2
+        dyad sync CHN RUS --indicator un_agreement --months 6 --lags 2 --min-n 10
+        dyad sync CHN RUS --indicator un_agreement --detrend diff
         dyad sync CHN RUS --gaps --format csv
     """
     from dyad.analysis.sync import synchronisation
@@ -169,7 +173,7 @@ def sync_cmd(obj, a, b, indicator, series_file, months, lags, by, min_n, start, 
         store = _store_or_none(obj)
     try:
         result = synchronisation(a, b, months=months, series=series, start=start, end=end, lags=lags,
-                                 store=store, paths=calendars)
+                                 detrend=detrend, store=store, paths=calendars)
     finally:
         if store is not None:
             store.close()
