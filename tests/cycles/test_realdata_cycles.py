@@ -64,3 +64,28 @@ def test_sync_with_un_agreement(agreement):
     assert wider["p_value"] > 0.3 and changes["p_value"] > 0.3
     xc = res.to_frame()
     assert (xc[xc["statistic"] == "xcorr_phase"]["ci_low"] < xc[xc["statistic"] == "xcorr_phase"]["ci_high"]).all()
+
+
+def test_eventstudy_on_icews_event_counts(tmp_path):
+    """ICEWS dyad-years 2002-2014 (both directions summed) through `dyad eventstudy --series`."""
+    import json
+
+    from click.testing import CliRunner
+
+    from dyad.cli import cli
+
+    raw = pd.read_csv(need_data("events", "icews", "netify_icews_dyad_year_CHN_RUS_only.csv"))
+    counts = raw.groupby("year")[["verbCoop", "matlCoop", "verbConf", "matlConf"]].sum()
+    log_events = np.log(counts.sum(axis=1))
+    path = tmp_path / "icews_log_events.csv"
+    pd.DataFrame({"period": log_events.index.astype(int), "value": log_events.to_numpy()}).to_csv(path, index=False)
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "none.duckdb"), "eventstudy", "--series", str(path),
+                                      "--event", "RUS:presidential_election", "--window", "1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    at_event = next(r for r in rows if r["offset"] == 0)
+    years = [2004, 2008, 2012]                                 # elections inside 2003-2014 (2002 is baseline)
+    assert at_event["n"] == 3
+    assert at_event["estimate"] == pytest.approx(np.mean([log_events[y] - log_events[y - 1] for y in years]))
+    # three events and nine placebo years: nothing can be told apart from chance
+    assert at_event["p_value"] > 0.05 and at_event["ci_low"] < 0 < at_event["ci_high"]

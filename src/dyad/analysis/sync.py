@@ -202,11 +202,14 @@ class SyncResult:
                          f"months (p = {g['p_value']:.3f})")
         if self.indicator:
             d = self.stat("indicator_diff_sync")
+            n_sync = int(self.stat("indicator_sync_periods")["estimate"])
             what = {"none": "", "linear": " (residuals from a linear trend)", "diff": " (first differences)"}
             lines.append(f"  {self.indicator}{what[self.detrend]}: synchronised minus other periods = "
                          f"{d['estimate']:.4f} "
-                         f"[{d['ci_low']:.4f}, {d['ci_high']:.4f}] (Welch), shift p = {d['p_value']:.3f}, "
-                         f"n = {int(d['n'])}")
+                         + (f"[{d['ci_low']:.4f}, {d['ci_high']:.4f}] (Welch), shift p = {d['p_value']:.3f}, "
+                            if n_sync >= 2 and not np.isnan(d["p_value"]) else
+                            "(too few synchronised periods for an interval or test), ")
+                         + f"{n_sync} synchronised of {int(d['n'])} periods")
             for side in (self.a, self.b):
                 xc = self.stats[(self.stats["statistic"] == "xcorr_phase") & (self.stats["side"] == side)]
                 if len(xc) and xc["estimate"].notna().any():
