@@ -103,9 +103,14 @@ def from_frame(frame: pd.DataFrame, name: str = "series", period_type: str | Non
         raise ValueError(f"{where}: row {i + 1}: period {labels[i]!r} appears twice; give one value per period")
     if not len(ords):
         raise ValueError(f"{where}: no rows")
+    present = ~values.isna().to_numpy()
+    if not present.any():
+        raise ValueError(f"{where}: every value is missing")
+    # the series runs from its first to its last value; missing periods inside stay missing
+    ords, vals = ords[present], values.to_numpy(dtype=float)[present]
     start = int(ords.min())
     grid = np.full(int(ords.max()) - start + 1, np.nan)
-    grid[ords - start] = values.to_numpy(dtype=float)
+    grid[ords - start] = vals
     return PeriodSeries(name, period_type, start, grid)
 
 
