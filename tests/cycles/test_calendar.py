@@ -146,3 +146,20 @@ def test_ingesting_builtin_calendars_counts_every_entry(store):
     assert store.count("calendar") == expected
     # what the store holds is what entries() reads back
     assert len(calendar.entries(store=store, builtin=False, status=None)) == expected
+
+
+def test_milestones_as_chart_annotations():
+    import altair as alt
+    import pandas as pd
+
+    from dyad.analysis.annotate import calendar_rules
+
+    rules = calendar_rules("CHN-RUS", start="2001-01-01", end="2019-12-31")
+    values = rules.data.to_dict(orient="records")
+    assert rules.to_dict()["mark"]["type"] == "rule"
+    raw = yaml.safe_load((calendar.BUILTIN_DIR / "CHN-RUS.yaml").read_text())["entries"]
+    expected = sorted(str(e["date"]) for e in raw if "2001-01-01" <= str(e["date"]) <= "2019-12-31")
+    assert sorted(v["date"] for v in values) == expected
+    series = alt.Chart(pd.DataFrame({"date": ["2001-01-01", "2019-01-01"], "v": [1, 2]})).mark_line().encode(
+        x="date:T", y="v:Q")
+    assert isinstance(series + rules, alt.LayerChart)

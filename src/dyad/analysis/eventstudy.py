@@ -156,6 +156,26 @@ def _placebo_draws(candidates: np.ndarray, event_pos: np.ndarray, seasonal: bool
     return np.concatenate(parts, axis=1)
 
 
+def _placebo(series: PeriodSeries, base: np.ndarray, stats_all: np.ndarray, positions: np.ndarray,
+             event_set: set, seasonal: bool, reps: int, rng) -> tuple[np.ndarray, int]:
+    """Placebo statistics (reps x columns of ``stats_all``) from draws of non-event centres with a
+    baseline, and the size of the pool they were drawn from."""
+    n = len(series.values)
+    cand = np.array([c for c in range(n) if c not in event_set and not np.isnan(base[c])], dtype=int)
+    month = (series.ordinals % 12) if series.period_type == "month" else np.zeros(n, dtype=int)
+    draws = _placebo_draws(np.column_stack([cand, month[cand]]), np.column_stack([positions, month[positions]]),
+                           seasonal, reps, rng)
+    return _nanmean(stats_all[draws], axis=1), len(cand)
+
+
+def _nanstd(a: np.ndarray) -> np.ndarray:
+    count = np.sum(~np.isnan(a), axis=0)
+    with np.errstate(all="ignore"):
+        mean = _nanmean(a, axis=0)
+        var = np.nansum((a - mean) ** 2, axis=0) / np.maximum(count - 1, 1)
+    return np.where(count > 1, np.sqrt(var), np.nan)
+
+
 def _p_values(observed: np.ndarray, placebo: np.ndarray) -> np.ndarray:
     valid = ~np.isnan(placebo)
     tol = 1e-12 * np.maximum(1.0, np.abs(observed))
@@ -204,12 +224,9 @@ def event_study(series: PeriodSeries, dates: Iterable[dt.date | str], *, window:
     rows_post = np.column_stack([rows, post_all[positions]])
     est, low, high, n = _interval(rows_post, ci, level, reps, rng)
 
+    stats_all = np.concatenate([dev, post_all[:, None]], axis=1)     # every centre's deviations + post mean
     event_set = {series.position(o) for o in event_ords if series.position(o) is not None}
-    cand = np.array([c for c in range(len(series.values)) if c not in event_set and not np.isnan(base[c])])
-    month = (series.ordinals % 12) if kind == "month" else np.zeros(len(series.values), dtype=int)
-    draws = _placebo_draws(np.column_stack([cand, month[cand]]) if len(cand) else np.zeros((0, 2), int),
-                           np.column_stack([positions, month[positions]]), seasonal, reps, rng)
-    placebo = _nanmean(np.concatenate([dev, post_all[:, None]], axis=1)[draws], axis=1)
+    placebo, pool = _placebo(series, base, stats_all, positions, event_set, seasonal, reps, rng)
     p = _p_values(est, placebo)
 
     offsets = list(range(-window, window + 1))
@@ -217,9 +234,9 @@ def event_study(series: PeriodSeries, dates: Iterable[dt.date | str], *, window:
         "term": ["offset"] * len(offsets) + ["post_mean"],
         "offset": pd.array(offsets + [None], dtype="Int64"),
         "estimate": est, "ci_low": low, "ci_high": high, "n": n.astype(int), "p_value": p,
-        "placebo_sd": np.nanstd(placebo, axis=0, ddof=1),
+        "placebo_sd": _nanstd(placebo),
     })
     labels = tuple(label(o, kind) for o in used)
     deviations = pd.DataFrame(rows, columns=offsets, index=pd.Index(labels, name="event"))
     return EventStudyResult(series.name, event, kind, window, baseline, ci, level, reps, seasonal, labels,
-                            tuple(label(o, kind) for o in dropped), len(cand), table, deviations)
+                            tuple(label(o, kind) for o in dropped), pool, table, deviations)
