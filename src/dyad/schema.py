@@ -84,7 +84,7 @@ for _table in (
        ("doc_id", "VARCHAR"), ("seq", "INTEGER"), ("term", "VARCHAR"), ("tf", "INTEGER")),
     _t("calendar", ("country", "date", "kind"), "political-cycle events",
        ("country", "VARCHAR"), ("date", "DATE"), ("kind", "VARCHAR"), ("label", "VARCHAR"),
-       ("source", "VARCHAR")),
+       ("source", "VARCHAR"), ("end_date", "DATE"), ("status", "VARCHAR")),
     _t("covariates", ("source", "a", "b", "year", "variable"),
        "dyad-year and state-year covariates (b = '' for state-year values)",
        ("source", "VARCHAR"), ("a", "VARCHAR"), ("b", "VARCHAR"), ("year", "INTEGER"),

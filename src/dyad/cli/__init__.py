@@ -22,6 +22,7 @@ COMMANDS = [
     "dyad.cli.indicators",
     "dyad.cli.speeches",
     "dyad.cli.doc",
+    "dyad.cli.cycles",
 ]
 
 

@@ -29,6 +29,7 @@ BUILTIN = [
     "dyad.sources.unvotes",
     "dyad.sources.ungdc",
     "dyad.sources.doc",
+    "dyad.sources.calendar",
 ]
 
 
