@@ -141,3 +141,17 @@ def test_not_a_sipri_file(tmp_path, store):
     with pytest.raises(SourceError, match="no SIPRI header"):
         store.ingest("sipri", f)
     assert store.count("arms") == 0
+
+
+def test_revised_release_keeps_deal_ids(tmp_path, store):
+    """A later export revises numbers and comments: same deals, same ids, nothing double-counted."""
+    first = tmp_path / "r1.csv"
+    first.write_text(SYNTHETIC, encoding="iso-8859-1")
+    store.ingest("sipri", first)
+    before = store.count("arms")
+    revised = tmp_path / "r2.csv"
+    revised.write_text(SYNTHETIC.replace(",aid,1.5,15,15", ",aid; revised,1.5,16.5,16.5")
+                       .replace("China,Soviet Union,1955,?,10,?,MiG-15,fighter aircraft,10",
+                                "China,Soviet Union,1955,?,11,?,MiG-15,fighter aircraft,11"), encoding="iso-8859-1")
+    result = store.ingest("sipri", revised)
+    assert result.rows_loaded == 2 and store.count("arms") == before

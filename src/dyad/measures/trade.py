@@ -73,16 +73,22 @@ def _check_by(by: str) -> None:
         raise ValueError(f"--by must be one of {', '.join(PERIODS)}, not {by!r}")
 
 
-def pick_source(store, a: str, b: str, source: str | None = None, products: bool = False) -> str | None:
-    """The source to use: the one asked for, else the first in SOURCE_ORDER with a↔b flows (HS-level if asked)."""
+def pick_source(store, a: str, b: str, source: str | None = None, products: bool = False,
+                monthly: bool = False) -> str | None:
+    """The source to use: the one asked for, else the first in SOURCE_ORDER with a↔b flows (HS-level or
+    monthly if asked)."""
     if source is not None:
         return source
     if not store.has_table("trade"):
         return None
     have = store.sql(
-        "SELECT source, bool_or(product <> 'TOTAL') AS hs FROM trade WHERE (exporter = ? AND importer = ?) "
-        "OR (exporter = ? AND importer = ?) GROUP BY source", [a, b, b, a])
-    ok = set(have.loc[have["hs"], "source"] if products else have["source"])
+        "SELECT source, bool_or(product <> 'TOTAL') AS hs, bool_or(month > 0) AS monthly FROM trade "
+        "WHERE (exporter = ? AND importer = ?) OR (exporter = ? AND importer = ?) GROUP BY source", [a, b, b, a])
+    if products:
+        have = have[have["hs"]]
+    if monthly:
+        have = have[have["monthly"]]
+    ok = set(have["source"])
     return next((s for s in SOURCE_ORDER if s in ok), next(iter(sorted(ok)), None))
 
 
@@ -150,7 +156,7 @@ def _empty() -> pd.DataFrame:
 
 def exports(store, a, b, by="year", source=None, group=None, **kw) -> pd.DataFrame:
     """Exports a→b in USD per period (``group``: only that product group)."""
-    src = pick_source(store, a, b, source, products=group is not None)
+    src = pick_source(store, a, b, source, products=group is not None, monthly=by == "month")
     if src is None:
         return _empty()
     if group is not None:
@@ -160,7 +166,7 @@ def exports(store, a, b, by="year", source=None, group=None, **kw) -> pd.DataFra
 
 
 def _both(store, a, b, by, source, **kw):
-    src = pick_source(store, a, b, source)
+    src = pick_source(store, a, b, source, monthly=by == "month")
     if src is None:
         return None, None
     ab = flows(store, a, b, src, by, **kw).set_index("period")

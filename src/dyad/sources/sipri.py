@@ -157,11 +157,16 @@ def _register_row(rec: list[str]) -> tuple[dict | None, str | None]:
 
 
 def _deal_ids(rows: list[list[str]]) -> list[str]:
-    """Stable ids for register rows (the export has none): a content hash, numbered when repeated."""
+    """Ids for register rows (the export has none), from the fields that identify a deal and do not change
+    when SIPRI revises numbers or comments: recipient, supplier, year of order, designation, description.
+    Deals alike in all five are numbered in file order. A newer release then maps to the same ids, so
+    loading it into the same store adds only new deals (the store keeps the values first loaded).
+    """
     seen: dict[str, int] = {}
     out = []
     for rec in rows:
-        digest = hashlib.sha1("\x1f".join(f.strip() for f in rec).encode("utf-8")).hexdigest()[:16]
+        ident = [rec[i].strip() for i in (0, 1, 2, 6, 7)]
+        digest = hashlib.sha1("\x1f".join(ident).encode("utf-8")).hexdigest()[:16]
         seen[digest] = seen.get(digest, 0) + 1
         out.append(f"r{digest}-{seen[digest]}")
     return out
