@@ -79,6 +79,9 @@ def test_balance_growth_total(trade_store):
     assert bal["2023"] == pytest.approx(raw[2023, 156] - raw[2023, 643])
     assert gro["2023"] == pytest.approx((t23 / t22 - 1) * 100)
     assert np.isnan(gro["2017"])          # no 2016 in the file: missing, not zero
+    late = tr.growth(trade_store, "CHN", "RUS", start=2022, end=2023).set_index("period")["value"]
+    assert list(late.index) == ["2022", "2023"] and late["2023"] == pytest.approx(gro["2023"])
+    assert late["2022"] == pytest.approx(gro["2022"])     # the year before the window is still used
 
 
 def test_one_sided_source_gives_nan_total(trade_store):

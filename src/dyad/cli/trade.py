@@ -14,8 +14,8 @@ from dyad.output import tidy
 TRADE_VIEWS = ("values", "shares", "hhi", "dependence", "mirror")
 
 
-def _trade_frames(store, a, b, by, view, group, source, basis):
-    opts = {"source": source}
+def _trade_frames(store, a, b, by, view, group, source, basis, start=None, end=None):
+    opts = {"source": source, "start": start, "end": end}
     if view == "values":
         if group:
             return [tr.group_value(store, a, b, by=by, group=group, **opts),
@@ -36,7 +36,7 @@ def _trade_frames(store, a, b, by, view, group, source, basis):
     if view == "dependence":
         return [tr.dependence(store, a, b, by=by, basis=basis, **opts),
                 tr.dependence(store, b, a, by=by, basis=basis, **opts)]
-    return [tr.mirror_gap(store, a, b, by=by), tr.mirror_gap(store, b, a, by=by)]
+    return [tr.mirror_gap(store, a, b, by=by), tr.mirror_gap(store, b, a, by=by)]  # all years: needs both reports
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -59,9 +59,11 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 @click.option("--source", help="baci, comtrade, oec or cow-trade (default: the first of these with data).")
 @click.option("--basis", type=click.Choice(["gdp", "trade"]), default="gdp", show_default=True,
               help="Denominator for --view dependence.")
+@click.option("--start", type=int, help="First year.")
+@click.option("--end", type=int, help="Last year.")
 @format_option
 @click.pass_obj
-def trade_cmd(obj, a, b, by, view, group, source, basis, fmt):
+def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
     """Trade between A and B in US dollars, both directions, per period.
 
     Values are USD (BACI's thousands and COW's millions are converted on ingest); the source used is a
@@ -73,14 +75,14 @@ def trade_cmd(obj, a, b, by, view, group, source, basis, fmt):
         dyad trade CHN RUS --by year
         dyad trade CHN RUS --by year --group energy
         dyad trade RUS CHN --view shares --source baci
-        dyad trade RUS CHN --by month --source comtrade
+        dyad trade RUS CHN --by month --source comtrade --start 2022
     """
     a, b = resolve(a), resolve(b)
     if group and group not in tr.product_groups():
         raise click.BadParameter(f"unknown group {group!r}; groups: {', '.join(tr.product_groups())}",
                                  param_hint="--group")
     with obj.store(read_only=True) as store:
-        show(_concat(_trade_frames(store, a, b, by, view, group, source, basis)), fmt)
+        show(_concat(_trade_frames(store, a, b, by, view, group, source, basis, start, end)), fmt)
 
 
 @click.command("arms")

@@ -199,7 +199,9 @@ def growth(store, a, b, by="year", source=None, **kw) -> pd.DataFrame:
     """Year-on-year (or month-on-same-month-last-year) change of total trade, percent."""
     if by == "all":
         raise ValueError("growth needs periods: use --by year or month")
-    tot = total(store, a, b, by=by, source=source, **kw)
+    start = kw.pop("start", None)
+    # The first year shown needs the year before it.
+    tot = total(store, a, b, by=by, source=source, start=start - 1 if start else None, **kw)
     if tot.empty:
         return _empty()
     prev_key = tot["period"].map(lambda p: f"{int(p[:4]) - 1}{p[4:]}")
@@ -207,7 +209,8 @@ def growth(store, a, b, by="year", source=None, **kw) -> pd.DataFrame:
     prev = prev_key.map(values)
     value = (tot["value"] / prev - 1.0) * 100.0
     n = np.where(value.notna(), 2, 0)
-    return _rows(a, b, "trade_growth", tot["period"], value, n, tot["source"].iloc[0], "percent")
+    out = _rows(a, b, "trade_growth", tot["period"], value, n, tot["source"].iloc[0], "percent")
+    return out[out["period"].str.slice(0, 4).astype(int) >= start] if start else out
 
 
 def _hs_flows(store, a, b, by, source, **kw):
