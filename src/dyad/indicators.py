@@ -30,7 +30,7 @@ DIRECTIONS = {
 BUILTIN = [
     "dyad.measures.alignment",
     "dyad.measures.speech",
-    "dyad.measures.trade", "dyad.measures.arms",
+    "dyad.measures.trade", "dyad.measures.arms", "dyad.measures.covariates",
 ]
 
 

@@ -116,3 +116,15 @@ def test_peacesciencer_rda(store):
     assert got == r.atop_defense
 
 
+
+
+def test_igo_indicator(store):
+    path = need_data("politics", "cow_igo_ndy_CHN_RUS.csv")
+    store.ingest("peacesciencer", path)
+    raw = pd.read_csv(path)
+    from dyad import indicators
+
+    got = indicators.get("igo_joint_memberships")(store, "RUS", "CHN").set_index("period")["value"]
+    want = raw.set_index(raw["year"].astype(int).astype(str))["dyadigos"]
+    assert len(got) == len(want) and (got == want.reindex(got.index)).all()
+    assert indicators.get("igo_joint_memberships")(store, "USA", "CHN").empty
