@@ -54,14 +54,15 @@ def test_bad_rows_quarantined_with_reasons(tmp_path, store):
     f = tmp_path / "BACI_HS17_Y2020_V202401.csv"
     f.write_text("t,i,j,k,v,q\n2020,156,643,270900,100.5,NA\n2020,156,999,270900,1,1\n"
                  "20x0,156,643,270900,1,1\n2020,156,643,27,1,1\n2020,643,156,10110,-3,1\n"
-                 "2020,251,842,847130,2.0,           NA\n")
+                 "2020,251,842,847130,2.0,           NA\n2020,156,643,270900,7,1\n")
     result = store.ingest("baci", f)
-    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 2, 4)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 2, 5)
     q = store.quarantine(result.ingest_id).set_index("row")["reason"]
     assert "importer code 999" in q[3]
     assert "year" in q[4]
     assert "HS6" in q[5]
     assert "negative" in q[6]
+    assert "duplicate" in q[8]
     rows = store.sql("SELECT exporter, importer, product, value_usd, quantity FROM trade ORDER BY exporter")
     assert rows.values.tolist()[0][:4] == ["CHN", "RUS", "270900", 100500.0]
     assert pd.isna(rows.values.tolist()[0][4])

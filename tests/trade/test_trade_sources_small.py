@@ -8,22 +8,25 @@ from dyad import indicators
 from dyad.sources import SourceError
 
 COMTRADE_HEAD = ("typeCode,freqCode,refYear,refMonth,reporterCode,flowCode,partnerCode,cmdCode,"
-                 "classificationCode,primaryValue,qty,qtyUnitAbbr\n")
+                 "classificationCode,primaryValue,qty,qtyUnitAbbr,motCode\n")
 
 
 def test_comtrade_directions_and_reasons(tmp_path, store):
     f = tmp_path / "ct.csv"
     f.write_text(COMTRADE_HEAD +
-                 "C,M,2023,1,156,M,643,TOTAL,H6,1000,,\n"      # China imports from Russia
-                 "C,M,2023,1,643,X,156,TOTAL,H6,900,,\n"       # Russia reports its exports to China
-                 "C,A,2023,52,156,X,0,TOTAL,H6,5000,,\n"       # annual, to the World: month 0
-                 "C,M,2023,2,156,RX,643,TOTAL,H6,7,,\n"        # re-export: not stored
-                 "C,M,2023,13,156,M,643,TOTAL,H6,7,,\n"        # month 13
-                 "C,M,2023,3,156,M,643,27,H6,abc,,\n")         # value not a number
+                 "C,M,2023,1,156,M,643,TOTAL,H6,1000,,,0\n"      # China imports from Russia
+                 "C,M,2023,1,643,X,156,TOTAL,H6,900,,,0\n"       # Russia reports its exports to China
+                 "C,A,2023,52,156,X,0,TOTAL,H6,5000,,,0\n"       # annual, to the World: month 0
+                 "C,M,2023,2,156,RX,643,TOTAL,H6,7,,,0\n"        # re-export: not stored
+                 "C,M,2023,13,156,M,643,TOTAL,H6,7,,,0\n"        # month 13
+                 "C,M,2023,3,156,M,643,27,H6,abc,,,0\n"          # value not a number
+                 "C,M,2023,1,156,M,643,TOTAL,H6,400,,,2100\n"    # by sea only: a breakdown
+                 "C,M,2023,1,156,M,643,TOTAL,H6,1000,,,0\n")     # the first line again
     result = store.ingest("comtrade", f)
-    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (6, 3, 3)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (8, 3, 5)
     q = store.quarantine().set_index("row")["reason"]
     assert "RX" in q[5] and "refMonth" in q[6] and "primaryValue" in q[7]
+    assert "breakdown" in q[8] and "duplicate" in q[9]
     rows = store.sql("SELECT exporter, importer, reporter, month, value_usd FROM trade ORDER BY value_usd")
     assert rows.values.tolist() == [["RUS", "CHN", "RUS", 1, 900.0], ["RUS", "CHN", "CHN", 1, 1000.0],
                                     ["CHN", "WLD", "CHN", 0, 5000.0]]

@@ -85,6 +85,8 @@ SELECT p.*, ei.iso3 AS exporter, ej.iso3 AS importer,
     WHEN vv IS NULL THEN 'value v is not a number: ' || coalesce(v, 'missing')
     WHEN vv < 0 THEN 'value v is negative: ' || v
     WHEN NOT q_missing AND qq IS NULL THEN 'quantity q is not a number or NA: ' || q
+    WHEN row_number() OVER (PARTITION BY year, ic, jc, lpad(kk, 6, '0') ORDER BY line) > 1
+      THEN 'duplicate: an earlier line gives this year, exporter, importer and product'
   END AS reason
 FROM parsed p LEFT JOIN codes ei ON ei.code = p.ic LEFT JOIN codes ej ON ej.code = p.jc
 """
@@ -129,6 +131,10 @@ def _fast(con, file: Path, extra_codes: dict[int, str], countries_: set[str] | N
         return None
     _codes(con, "fast", extra_codes)
     if con.execute(_FAST_PROBLEMS).fetchall()[0][0]:
+        return None
+    # A repeated (year, exporter, importer, product) would be merged silently by the store: check here.
+    if con.execute("SELECT count(*) FROM (SELECT 1 FROM fast GROUP BY year, ic, jc, lpad(kk, 6, '0') "
+                   "HAVING count(*) > 1)").fetchall()[0][0]:
         return None
     cls = _classification(file)
     rel = (f"SELECT 'baci' AS source, year, 0 AS month, ei.iso3 AS exporter, ej.iso3 AS importer, "

@@ -58,6 +58,13 @@ def _read_file(file: Path):
     par = par_code.map(lambda c: mapping.get(int(c)) if pd.notna(c) else None)
     value = to_number(frame["primaryValue"])
     reason = pd.Series(None, index=frame.index, dtype="object")
+    # Breakdowns by mode of transport, customs procedure or second partner repeat the same flow: only the
+    # totals (motCode 0, customsCode C00, partner2Code 0) are stored, so nothing is counted twice.
+    breakdown = pd.Series(False, index=frame.index)
+    for col, total in (("motCode", "0"), ("customsCode", "C00"), ("partner2Code", "0")):
+        if col in frame:
+            breakdown |= ~frame[col].str.strip().isin([total, ""])
+    reason[breakdown] = "a breakdown (mode of transport, customs procedure or second partner), not the total flow"
     reason[value.isna() | (value < 0)] = "primaryValue is not a non-negative number"
     reason[~flow.isin(["M", "X"])] = "flow " + flow + " is not M (imports) or X (exports); re-exports are not stored"
     reason[par.isna()] = "partnerCode " + frame["partnerCode"] + " is not a known M49 code"
@@ -65,6 +72,10 @@ def _read_file(file: Path):
     reason[month.isna() | ~month.between(0, 12)] = "refMonth is not a month 1-12 for monthly data"
     reason[~freq.isin(["A", "M"])] = "freqCode " + freq + " is not A or M"
     reason[year.isna() | ~year.between(1962, 2100)] = "refYear is not a year"
+    key = pd.DataFrame({"y": year, "m": month, "r": rep_code, "f": flow, "p": par_code,
+                        "c": frame["cmdCode"].str.strip()})
+    dup = key.duplicated() & reason.isna()
+    reason[dup] = "duplicate: an earlier line gives this reporter, flow, partner, product and period"
     bad = reason.notna().to_numpy()
     ok = ~bad
     imports = (flow == "M")[ok]

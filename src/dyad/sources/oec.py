@@ -83,6 +83,8 @@ def _read_file(file: Path):
     value = to_number(frame[col])
     reason[value.isna() | (value < 0)] = f"{col} is not a non-negative number"
     reason[year.isna() | ~year.between(1962, 2100)] = "Year is not a year"
+    dup = pd.DataFrame({"y": year, "p": product}).duplicated() & reason.isna()
+    reason[dup] = "duplicate: an earlier line gives this heading and year"
     bad = reason.notna().to_numpy()
     ok = ~bad
     rows = pd.DataFrame({"source": "oec", "year": year[ok].astype(int), "month": 0, "exporter": exporter,
