@@ -207,7 +207,7 @@ class _ParquetStage:
             self._cleanup()
 
 
-def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str], list[str]]:
+def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str]]:
     """BACI data files to read (zip members are listed, extracted one at a time later) and the country table."""
     if path.is_file() and path.suffix.lower() == ".zip":
         try:
@@ -218,9 +218,9 @@ def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str], lis
         except zipfile.BadZipFile as exc:
             raise SourceError(f"{path}: not a readable zip ({exc}); download the BACI release again.") from exc
         data = [n for n in names if n not in small]
-        return [Path(n) for n in sorted(data)], _country_table([workdir / n for n in small]), small
+        return [Path(n) for n in sorted(data)], _country_table([workdir / n for n in small])
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    return [f for f in files if f.suffix.lower() == ".csv" and _is_baci(f)], _country_table(files), []
+    return [f for f in files if f.suffix.lower() == ".csv" and _is_baci(f)], _country_table(files)
 
 
 def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:
@@ -228,7 +228,7 @@ def read(path: Path, countries: str | list[str] | None = None, **_: object) -> R
     scope = {countries} if isinstance(countries, str) else set(countries) if countries else None
     folder = Path(tempfile.mkdtemp(prefix="dyad-baci-"))
     try:
-        data, extra, _ = _members(path, folder)
+        data, extra = _members(path, folder)
         is_zip = path.suffix.lower() == ".zip"
         if not data:
             if path.is_file() and not is_zip:

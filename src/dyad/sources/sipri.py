@@ -46,7 +46,8 @@ ALIASES = {"UAE": "ARE", "East Germany (GDR)": "DDR", "Bosnia-Herzegovina": "BIH
            "Brunei": "BRN", "Cape Verde": "CPV", "DR Congo": "COD", "Congo": "COG", "Czechia": "CZE",
            "Eswatini": "SWZ", "Swaziland": "SWZ", "North Macedonia": "MKD", "Macedonia": "MKD",
            "Timor-Leste": "TLS", "Gambia": "GMB", "Bahamas": "BHS", "South Vietnam": "RVN",
-           "North Yemen": "YAR", "Yemen Arab Republic (North Yemen)": "YAR", "South Yemen": "YPR", "West Germany (FRG)": "DEU", "Soviet Union": "RUS"}
+           "North Yemen": "YAR", "Yemen Arab Republic (North Yemen)": "YAR", "South Yemen": "YPR",
+           "West Germany (FRG)": "DEU", "Soviet Union": "RUS"}
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
