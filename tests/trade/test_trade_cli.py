@@ -76,3 +76,15 @@ def test_arms(tmp_path):
     assert f[("2022", "arms_share_of_imports")] == 100
     cats = runner.invoke(cli, ["--store", db, "arms", "RUS", "CHN", "--categories", "--format", "csv"])
     assert "Aircraft" in cats.output
+
+
+def test_ingest_option_passes_adapter_options(tmp_path):
+    (tmp_path / "BACI_HS17_Y2021_V202401.csv").write_text(BACI_ROWS + "2021,251,842,270900,1,1\n")
+    db = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--store", db, "ingest", "baci", "--from", str(tmp_path / "BACI_HS17_Y2021_V202401.csv"),
+                              "--option", "countries=CHN,RUS"])
+    assert out.exit_code == 0, out.output
+    assert "read 5 rows" in out.output          # the France-USA row is outside the selection
+    bad = runner.invoke(cli, ["--store", db, "ingest", "baci", "--from", str(tmp_path), "--option", "nokey"])
+    assert bad.exit_code != 0 and "KEY=VALUE" in bad.output

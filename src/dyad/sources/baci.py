@@ -225,7 +225,9 @@ def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str]]:
 
 def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:
     """Read BACI files (CSV, folder or release zip). ``countries`` keeps flows touching those ISO3 codes."""
-    scope = {countries} if isinstance(countries, str) else set(countries) if countries else None
+    if isinstance(countries, str):      # from the command line: "CHN,RUS"
+        countries = [c.strip() for c in countries.split(",") if c.strip()]
+    scope = set(countries) if countries else None
     folder = Path(tempfile.mkdtemp(prefix="dyad-baci-"))
     try:
         data, extra = _members(path, folder)
