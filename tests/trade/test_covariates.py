@@ -128,3 +128,11 @@ def test_igo_indicator(store):
     want = raw.set_index(raw["year"].astype(int).astype(str))["dyadigos"]
     assert len(got) == len(want) and (got == want.reindex(got.index)).all()
     assert indicators.get("igo_joint_memberships")(store, "USA", "CHN").empty
+
+
+def test_minus_nine_is_a_polity_score_but_missing_in_nmc(tmp_path, store):
+    f = tmp_path / "state.csv"
+    f.write_text("ccode,year,polity2,milex\n710,1950,-9,-9\n710,1951,-8,120\n")
+    store.ingest("peacesciencer", f)
+    got = store.sql("SELECT year, variable, value FROM covariates ORDER BY year, variable").values.tolist()
+    assert got == [[1950, "polity2", -9.0], [1951, "milex", 120.0], [1951, "polity2", -8.0]]

@@ -16,7 +16,8 @@ Tables are recognised by their columns, not their names:
 
 Country codes are COW codes (Archigos uses Gleditsch-Ward numbers, equal for the states here) mapped to ISO3
 (365 Russia/USSR -> RUS, 710 China -> CHN). Codes of states without an ISO3 successor are quarantined.
-Values are as published (``-9`` codes for missing are dropped: missing, not zero).
+Values are as published, except the ``-9`` missing-value code of the COW capability (NMC) variables, which is
+dropped (missing, not a value). ``-9`` is kept elsewhere: it is a real Polity2 score.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empt
 from dyad.sources._tabular import canonical, rejects
 
 SOURCE = "peacesciencer"
+# Columns whose codebook uses -9 for "missing" (COW National Material Capabilities v6).
+MINUS_NINE_MISSING = {"milex", "milper", "irst", "pec", "tpop", "upop"}
 SKIP_COLUMNS = {"ccode1", "ccode2", "ccode", "gwcode", "year", "dispnum", "stmon", "obsid", "leadid"}
 
 
@@ -93,7 +96,8 @@ def _long(a: pd.Series, b, year: pd.Series, frame: pd.DataFrame, columns: list[s
     parts = []
     for col in columns:
         v = pd.to_numeric(frame[col], errors="coerce")
-        v = v.where(v != -9)
+        if col in MINUS_NINE_MISSING:
+            v = v.where(v != -9)
         keep = v.notna()
         parts.append(pd.DataFrame({"source": SOURCE, "a": a[keep], "b": b[keep] if isinstance(b, pd.Series) else b,
                                    "year": year[keep].astype(int), "variable": (rename or {}).get(col, col),
