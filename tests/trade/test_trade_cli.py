@@ -88,3 +88,23 @@ def test_ingest_option_passes_adapter_options(tmp_path):
     assert "read 5 rows" in out.output          # the France-USA row is outside the selection
     bad = runner.invoke(cli, ["--store", db, "ingest", "baci", "--from", str(tmp_path), "--option", "nokey"])
     assert bad.exit_code != 0 and "KEY=VALUE" in bad.output
+
+
+def test_folders_pick_their_own_files(tmp_path):
+    """`dyad ingest X --from <folder>`: each adapter reads exactly the files in its format."""
+    from conftest import need_data
+    from dyad.store import open_store
+
+    db = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    for source, folder in (("baci", "trade"), ("comtrade", "trade"), ("oec", "trade"), ("sipri", "arms"),
+                           ("wdi", "wdi")):
+        out = runner.invoke(cli, ["--store", db, "ingest", source, "--from", str(need_data(folder))])
+        assert out.exit_code == 0, out.output
+    with open_store(db, read_only=True) as s:
+        files = s.sql("SELECT p.source, f.file FROM provenance_files f JOIN provenance p USING (ingest_id)")
+    picked = files.assign(name=files.file.str.rsplit("/", n=1).str[-1]).groupby("source")["name"].apply(sorted)
+    assert picked["baci"] == ["baci_russia_china_processed_2017_2023.csv"]
+    assert picked["comtrade"] == ["comtrade_imports_chn_from_rus_2017_2024.csv"]
+    assert picked["oec"] == ["exports_russia_to_china_2018_2023.csv"]
+    assert len(picked["sipri"]) == 3 and len(picked["wdi"]) == 5
