@@ -284,12 +284,12 @@ def dependence(store, a, b, by="year", source=None, basis: str = "gdp", **kw) ->
         world_m = flows(store, "WLD", a, src, "year").set_index("period")["value_usd"]
         den = (world_x + world_m).dropna()
     den.index = den.index.astype(str)
-    d = tot.set_index("period")["value"]
-    joined = pd.concat([d.rename("num"), den.rename("den")], axis=1, join="inner").dropna()
+    d = tot.set_index("period")[["value", "n"]].rename(columns={"value": "num"})
+    joined = pd.concat([d, den.rename("den")], axis=1, join="inner").dropna()
     if joined.empty:
         return _empty()
     out = _rows(a, b, "trade_dependence", joined.index, joined["num"] / joined["den"] * 100.0,
-                np.full(len(joined), 2), tot["source"].iloc[0], f"percent of {a}'s {'GDP' if basis == 'gdp' else 'total trade'}")
+                joined["n"], tot["source"].iloc[0], f"percent of {a}'s {'GDP' if basis == 'gdp' else 'total trade'}")
     out["basis"] = basis
     return out
 
