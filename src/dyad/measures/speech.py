@@ -14,7 +14,7 @@ Methods, formulas and limits: docs/methods/words.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ class SpeechCorpus:
 
     frame: pd.DataFrame
     model: TfidfModel
+    # Lexicon counts per speech row, filled on first use: the five emphasis indicators share them.
+    lexicon_counts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def row(self, country: str, by: str) -> pd.Series:
         """Row numbers of a country's speeches, indexed by period."""
@@ -119,7 +121,9 @@ def emphasis(store, a: str, b: str, by: str = "year") -> pd.DataFrame:
     lex = default_lexicon()
     rows = []
     for period, i in corp.row(a, by).items():
-        counts, n_words = lex.scores(corp.frame.at[int(i), "text"] or "")
+        if int(i) not in corp.lexicon_counts:
+            corp.lexicon_counts[int(i)] = lex.scores(corp.frame.at[int(i), "text"] or "")
+        counts, n_words = corp.lexicon_counts[int(i)]
         total = sum(counts.values())
         for d in DIRECTION_IDS:
             value = counts[d] / total if total else np.nan
