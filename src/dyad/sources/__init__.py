@@ -27,6 +27,8 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 # Built-in adapter modules; each exposes ADAPTER. Plugins add theirs through entry points.
 BUILTIN = [
     "dyad.sources.unvotes",
+    "dyad.sources.gdelt",
+    "dyad.sources.icews",
 ]
 
 
