@@ -35,9 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from dyad import engine
-from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects, gdelt_download
 from dyad.sources import _eventref as ref
-from dyad.sources import gdelt_download
 
 DATASET = "gdelt"
 SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".zip")
