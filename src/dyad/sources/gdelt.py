@@ -53,7 +53,9 @@ POSITIONS = {
 }
 DATEADDED_AT = {57: 57, 58: 57, 61: 60}
 SOURCEURL_AT = {58: 58, 61: 61}
-REQUIRED = tuple(POSITIONS) + ("DATEADDED",)
+# columns an extract must name: the ones the row checks rely on (others are taken when present)
+REQUIRED = ("GLOBALEVENTID", "SQLDATE", "MONTHYEAR", "YEAR", "ACTOR1COUNTRYCODE", "ACTOR2COUNTRYCODE", "EVENTCODE",
+            "EVENTBASECODE", "EVENTROOTCODE", "QUADCLASS", "GOLDSTEINSCALE", "DATEADDED")
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,7 @@ def _select_sql(layout: Layout, source: str, line_offset: int) -> str:
     url = _width_sql(layout, "SOURCEURL", SOURCEURL_AT)
     checks = _checks(layout)
     reason = "CASE " + " ".join(f"WHEN {cond} THEN {why}" for cond, why in checks) + " END"
-    delim = "'\\t'" if layout.delim == "\t" else "','"
+    delim = "chr(9)" if layout.delim == "\t" else "','"
     raw_fields = ", ".join(cols)
     return f"""
     WITH parsed AS (
