@@ -102,7 +102,7 @@ class EventSeries:
         s = self.sums
         n = s["n"].to_numpy(dtype=float)
         vol = s["volume"].to_numpy(dtype=float)
-        share = indicator.endswith("_share")
+        share = indicator.endswith("_share") and indicator[: -len("_share")] in BASE_IDS
         base = indicator[: -len("_share")] if share else indicator
         with np.errstate(invalid="ignore", divide="ignore"):
             if base in COUNTS:
