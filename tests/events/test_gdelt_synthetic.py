@@ -5,7 +5,6 @@ from __future__ import annotations
 import zipfile
 
 import pandas as pd
-
 from tests.events.helpers import gdelt2_row, write_tab
 
 
