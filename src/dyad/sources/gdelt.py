@@ -41,6 +41,7 @@ from dyad.sources import _eventref as ref
 DATASET = "gdelt"
 SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".zip")
 WIDTH = 72      # fields read per row; anything wider than every layout is rejected by its count
+MEMORY_LIMIT = "1GB"   # the parse spills to disk beyond this, so a 20M-row file fits a small machine
 HEADERLESS = {57: "GDELT 1.0 historical", 58: "GDELT 1.0 daily", 61: "GDELT 2.0"}
 
 # 1-based positions in the headerless layouts (equal in 1.0 and 2.0 up to AvgTone).
@@ -99,18 +100,26 @@ def _width_sql(layout: Layout, name: str, positions: dict[int, int]) -> str:
     if layout.header is not None:
         return _field(layout, name)
     cases = " ".join(f"WHEN {w} THEN nullif(nullif(trim(c{p}), ''), 'NA')" for w, p in positions.items())
-    return f"CASE nf {cases} END"
+    return f"CASE w {cases} END"
+
+
+def _width_probe(layout: Layout) -> tuple[str, list[int]]:
+    """SQL for the row's width when it is a valid one (else 0), and the columns it looks at.
+
+    Only padding is NULL, and padding sits at the end of a row, so a row has exactly n fields when field n
+    is not NULL and field n+1 is; counting every field would make DuckDB materialise all of them.
+    """
+    if layout.header is not None:
+        n = len(layout.header)
+        return f"CASE WHEN c{n} IS NOT NULL AND c{n + 1} IS NULL THEN {n} ELSE 0 END", [n, n + 1]
+    return ("CASE WHEN c62 IS NOT NULL THEN 0 WHEN c61 IS NOT NULL THEN 61 WHEN c59 IS NOT NULL THEN 0 "
+            "WHEN c58 IS NOT NULL THEN 58 WHEN c57 IS NOT NULL THEN 57 ELSE 0 END", [57, 58, 59, 61, 62])
 
 
 def _checks(layout: Layout) -> list[tuple[str, str]]:
     """(condition that fails the row, reason) in the order they are tried."""
-    if layout.header is None:
-        widths = ", ".join(str(w) for w in HEADERLESS)
-        count = (f"nf NOT IN ({widths})",
-                 "'row has ' || nf || ' fields; GDELT exports have 57 or 58 (1.0) or 61 (2.0): short or shifted row'")
-    else:
-        n = len(layout.header)
-        count = (f"nf <> {n}", f"'row has ' || nf || ' fields but the header names {n}: short or shifted row'")
+    # the exact count goes into the reason later (see _describe_rejects): WIDTH is its placeholder
+    count = ("w = 0", "'WIDTH'")
     num = r"'^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$'"
     return [
         count,
@@ -144,22 +153,22 @@ def _checks(layout: Layout) -> list[tuple[str, str]]:
     ]
 
 
-def _select_sql(layout: Layout, source: str, line_offset: int) -> str:
+def _select_sql(layout: Layout, source: str, line_offset: int | None) -> str:
     """One SELECT over ``source`` (the read_csv call) giving canonical columns, the reason and raw text."""
-    cols = [f"c{i}" for i in range(1, WIDTH + 1)]
-    nf = " + ".join(f"({c} IS NOT NULL)::INTEGER" for c in cols)
     f = {name: _field(layout, name) for name in POSITIONS}
     dateadded = _width_sql(layout, "DATEADDED", DATEADDED_AT)
     url = _width_sql(layout, "SOURCEURL", SOURCEURL_AT)
     checks = _checks(layout)
     reason = "CASE " + " ".join(f"WHEN {cond} THEN {why}" for cond, why in checks) + " END"
-    delim = "chr(9)" if layout.delim == "\t" else "','"
-    raw_fields = ", ".join(cols)
+    width, _ = _width_probe(layout)
+    # Line numbers need the rows in file order, which keeps DuckDB on one thread: only the second pass
+    # over a file that has rejects asks for them.
+    line = "NULL::BIGINT" if line_offset is None else f"row_number() OVER () + {line_offset}"
     return f"""
     WITH parsed AS (
-        SELECT row_number() OVER () + {line_offset} AS line, {nf} AS nf, * FROM {source}
+        SELECT {line} AS line, {width} AS w, * FROM {source}
     ), named AS (
-        SELECT line, nf, {", ".join(cols)},
+        SELECT line, w,
           {f['GLOBALEVENTID']} AS id, {f['SQLDATE']} AS sqldate, {f['MONTHYEAR']} AS monthyear, {f['YEAR']} AS yr,
           {f['ACTOR1CODE']} AS a1, {f['ACTOR1COUNTRYCODE']} AS a1c,
           {f['ACTOR2CODE']} AS a2, {f['ACTOR2COUNTRYCODE']} AS a2c,
@@ -186,7 +195,6 @@ def _select_sql(layout: Layout, source: str, line_offset: int) -> str:
         LEFT JOIN country_ref k2 ON k2.cameo = n.a2c
     ), checked AS (SELECT *, {reason} AS reason FROM joined)
     SELECT line, reason,
-      CASE WHEN reason IS NOT NULL THEN concat_ws({delim}, {raw_fields}) END AS raw,
       '{DATASET}' AS dataset, CASE WHEN reason IS NULL THEN id END AS event_id,
       CASE WHEN reason IS NULL THEN CAST(strptime(sqldate, '%Y%m%d') AS DATE) END AS date,
       a1_iso3 AS source_country, a2_iso3 AS target_country, a1 AS source_actor, a2 AS target_actor,
@@ -200,7 +208,7 @@ def _select_sql(layout: Layout, source: str, line_offset: int) -> str:
     """
 
 
-def _read_csv_sql(path: Path, layout: Layout) -> str:
+def _read_csv_sql(path: Path, layout: Layout, rejects_table: str = "csv_rejects") -> str:
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, WIDTH + 1)) + "}"
     quote = "'\"'" if layout.quote else "''"
     delim = "'\\t'" if layout.delim == "\t" else "','"
@@ -209,8 +217,8 @@ def _read_csv_sql(path: Path, layout: Layout) -> str:
     # missing fields of a short row. Undecodable rows are set aside by DuckDB (rejects table) and quarantined.
     return (f"read_csv('{_sql_path(path)}', delim={delim}, quote={quote}, escape={quote}, header=false, "
             f"skip={skip}, columns={columns}, null_padding=true, nullstr='\x02', auto_detect=false, "
-            "strict_mode=false, ignore_errors=true, store_rejects=true, rejects_table='csv_rejects', "
-            "rejects_scan='csv_scans', max_line_size=10000000)")
+            "strict_mode=false, ignore_errors=true, store_rejects=true, "
+            f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scans', max_line_size=10000000)")
 
 
 def _sql_path(path: Path) -> str:
@@ -220,7 +228,8 @@ def _sql_path(path: Path) -> str:
 def _scratch(tmp: Path):
     con = engine.scratch()
     con.execute(f"SET temp_directory = '{_sql_path(tmp / 'spill')}'")
-    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     con.execute("CREATE MACRO q(x) AS '''' || left(x, 60) || ''''")  # a value quoted in a reason
     con.register("_cameo", ref.cameo_events()[["code", "root", "quad"]])
     con.execute("CREATE TABLE cameo_ref AS SELECT * FROM _cameo")
@@ -240,14 +249,19 @@ def parse_file(path: Path, out: Path, tmp: Path, label: str | None = None) -> tu
     con = _scratch(tmp)
     try:
         offset = 1 if layout.header is not None else 0
-        sql = _select_sql(layout, _read_csv_sql(path, layout), offset)
+        sql = _select_sql(layout, _read_csv_sql(path, layout), None)
         con.execute(f"COPY ({sql}) TO '{_sql_path(out)}' (FORMAT parquet)")
         counts = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM read_parquet('{_sql_path(out)}')"
         ).fetchone()
-        rejects = con.execute(
-            f"SELECT line AS row, reason, raw FROM read_parquet('{_sql_path(out)}') WHERE reason IS NOT NULL "
-            "ORDER BY line").df()
+        rejects = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object"),
+                                "raw": pd.Series(dtype="object")})
+        if counts[0] > counts[1]:
+            con.execute("SET preserve_insertion_order = true")
+            numbered = _select_sql(layout, _read_csv_sql(path, layout, "csv_rejects_n"), offset)
+            rejects = con.execute(f"SELECT line AS row, reason FROM ({numbered}) WHERE reason IS NOT NULL "
+                                  "ORDER BY line").df()
+            rejects = _describe_rejects(con, path, layout, offset, rejects)
         undecoded = con.execute(
             "SELECT line, error_type, error_message, csv_line FROM csv_rejects ORDER BY line").df()
     except engine.duckdb_error_types() as exc:
@@ -264,6 +278,29 @@ def parse_file(path: Path, out: Path, tmp: Path, label: str | None = None) -> tu
     rejects.insert(0, "file", label)
     read_rows = int(counts[0]) + len(undecoded)
     return FileCount(label, read_rows, int(counts[1]), read_rows - int(counts[1])), rejects.reset_index(drop=True)
+
+
+def _describe_rejects(con, path: Path, layout: Layout, offset: int, rejects: pd.DataFrame) -> pd.DataFrame:
+    """Second pass over a file that has rejects: their raw text and exact field count, by line."""
+    cols = [f"c{i}" for i in range(1, WIDTH + 1)]
+    nf = " + ".join(f"({c} IS NOT NULL)::INTEGER" for c in cols)
+    delim = "chr(9)" if layout.delim == "\t" else "','"
+    con.register("_reject_lines", rejects[["row"]])
+    found = con.execute(
+        f"SELECT line, {nf} AS nf, concat_ws({delim}, {', '.join(cols)}) AS raw FROM ("
+        f"  SELECT row_number() OVER () + {offset} AS line, * FROM {_read_csv_sql(path, layout, 'csv_rejects2')})"
+        " WHERE line IN (SELECT row FROM _reject_lines)").df().set_index("line")
+    out = rejects.copy()
+    out["raw"] = out["row"].map(found["raw"])
+    nfs = out["row"].map(found["nf"])
+    if layout.header is None:
+        text = "fields; GDELT exports have 57 or 58 (1.0) or 61 (2.0): short or shifted row"
+    else:
+        text = f"fields but the header names {len(layout.header)}: short or shifted row"
+    width = out["reason"] == "WIDTH"
+    out.loc[width, "reason"] = ["row has " + (str(int(n)) if n < WIDTH else f"{WIDTH} or more") + " " + text
+                                for n in nfs[width]]
+    return out
 
 
 def _fix_lines(rejects: pd.DataFrame, undecoded: pd.DataFrame, offset: int) -> pd.DataFrame:
