@@ -151,3 +151,18 @@ def test_version1_md5sums():
 def test_whole_archive_needs_a_range(tmp_path: Path):
     with pytest.raises(ValueError, match="start"):
         gd.download(None, None, cache=tmp_path)
+
+
+def test_ingest_command_downloads_a_date_range(server, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from dyad.cli import cli
+
+    base, _ = server
+    monkeypatch.setenv("DYAD_GDELT_BASE_URL", base)
+    out = CliRunner().invoke(cli, ["--store", str(tmp_path / "s.duckdb"), "ingest", "gdelt", "--start", "2018-01-05",
+                                   "--end", "2018-01-05", "--cache", str(tmp_path / "cache")])
+    assert out.exit_code == 0, out.output
+    assert out.output.count("loaded 5") == 2
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [
+        "20180105000000.export.CSV.zip", "20180105001500.export.CSV.zip"]

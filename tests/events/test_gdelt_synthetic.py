@@ -112,3 +112,21 @@ def test_failed_ingest_leaves_store_unchanged(store, tmp_path):
     with pytest.raises(SourceError, match="not a readable zip"):
         store.ingest("gdelt", bad)
     assert store.count("events") == 3
+
+
+def test_number_forms(store, tmp_path):
+    nan_gold = gdelt2_row(1, "20180105", "CHN", "RUS", "042", 1.9)
+    nan_gold[30] = "NaN"
+    bad_tone = gdelt2_row(2, "20180105", "CHN", "RUS", "042", 1.9)
+    bad_tone[34] = "1.2.3"
+    sci_added = gdelt2_row(3, "20180105", "CHN", "RUS", "042", 1.9)
+    sci_added[59] = "2.0180105e+13"                 # what a spreadsheet round trip writes
+    plus_id = gdelt2_row(4, "20180105", "CHN", "RUS", "042", 1.9)
+    plus_id[0] = "+4"
+    path = tmp_path / "n.export.CSV"
+    write_tab(path, [nan_gold, bad_tone, sci_added, plus_id])
+    store.ingest("gdelt", path)
+    reasons = store.quarantine().set_index("row")["reason"]
+    assert "GoldsteinScale 'NaN'" in reasons[1] and "AvgTone '1.2.3'" in reasons[2]
+    assert "GLOBALEVENTID '+4'" in reasons[4]
+    assert store.sql("SELECT event_id FROM events")["event_id"].tolist() == ["3"]
