@@ -80,6 +80,9 @@ def sniff(path: Path, first: bytes) -> Layout:
         return Layout("\t", "", None)
     delim = "\t" if "\t" in line else ","
     names = [n.strip().upper() for n in next(csv.reader(io.StringIO(line), delimiter=delim))]
+    if len(names) >= WIDTH:
+        raise SourceError(f"{path}, line 1: the header names {len(names)} columns; dyad reads GDELT extracts of "
+                          f"up to {WIDTH - 1}. Drop the extra columns.")
     missing = [n for n in REQUIRED if n not in names]
     if missing:
         raise SourceError(f"{path}, line 1: the header lacks the GDELT columns {', '.join(missing)}. "
