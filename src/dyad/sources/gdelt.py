@@ -227,7 +227,7 @@ def _read_csv_sql(path: Path, layout: Layout, rejects_table: str = "csv_rejects"
     return (f"read_csv('{_sql_path(path)}', delim={delim}, quote={quote}, escape={quote}, header=false, "
             f"skip={skip}, columns={columns}, null_padding=true, nullstr='\x02', auto_detect=false, "
             "strict_mode=false, ignore_errors=true, store_rejects=true, "
-            f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scans', max_line_size=10000000)")
+            f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scans')")
 
 
 def _sql_path(path: Path) -> str:
@@ -239,6 +239,9 @@ def _scratch(tmp: Path):
     con.execute(f"SET temp_directory = '{_sql_path(tmp / 'spill')}'")
     con.execute("SET preserve_insertion_order = false")
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    # The lookups (CAMEO codes, country codes) are LEFT JOINs with a few hundred rows on the right. Left to
+    # itself DuckDB may flip them and build hash tables of the whole file; keep the small side as the build.
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
     con.execute("CREATE MACRO q(x) AS '''' || left(x, 60) || ''''")  # a value quoted in a reason
     con.register("_cameo", ref.cameo_events()[["code", "root", "quad"]])
     con.execute("CREATE TABLE cameo_ref AS SELECT * FROM _cameo")
