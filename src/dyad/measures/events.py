@@ -237,8 +237,9 @@ def _register_all() -> None:
         label, dirs = (COUNTS[ind][0], COUNTS[ind][2]) if ind in COUNTS else (_OTHER[ind][0], _OTHER[ind][2])
         unit = "events" if ind in COUNTS else _OTHER[ind][1]
         higher = "conflict" if ind in CONFLICTUAL else "more" if ind in COUNTS else "closer"
+        # directed=False: the default pools both directions, so value(a, b) = value(b, a)
         common = dict(source="events", method="event-indicators", directions=dirs, frequencies=PERIODS,
-                      directed=True, higher_means=higher)
+                      directed=False, higher_means=higher)
         register(Indicator(id=ind, label=label, unit=unit, compute=_compute(ind),
                            description="Undirected by default (both directions pooled); directed=True gives "
                                        "a->b only. Option dataset='gdelt' (default) or 'icews'.", **common))
@@ -249,7 +250,7 @@ def _register_all() -> None:
     register(Indicator(
         id="ev_relationship_score", label="Event relationship score (Goldstein-weighted net cooperation)",
         unit="score -1..1", source="events", method="event-indicators", compute=_compute("ev_relationship_score"),
-        directions=("D1", "D5"), frequencies=PERIODS, directed=True, higher_means="closer",
+        directions=("D1", "D5"), frequencies=PERIODS, directed=False, higher_means="closer",
         description="(sum of positive - sum of negative Goldstein weights) / sum of absolute weights, with a "
                     "95% percentile interval from resampling the period's events (999 draws)."))
 
