@@ -130,3 +130,16 @@ def test_number_forms(store, tmp_path):
     assert "GoldsteinScale 'NaN'" in reasons[1] and "AvgTone '1.2.3'" in reasons[2]
     assert "GLOBALEVENTID '+4'" in reasons[4]
     assert store.sql("SELECT event_id FROM events")["event_id"].tolist() == ["3"]
+
+
+def test_header_file_line_numbers_with_odd_bytes(store, tmp_path):
+    names = ("GLOBALEVENTID,SQLDATE,MonthYear,Year,Actor1CountryCode,Actor2CountryCode,EventCode,EventBaseCode,"
+             "EventRootCode,QuadClass,GoldsteinScale,DATEADDED")
+    good = "1,20180105,201801,2018,CHN,RUS,042,042,04,1,1.9,20180105"
+    path = tmp_path / "h.csv"
+    path.write_bytes((names + "\n" + good + "\n").encode() + b"2,20180105,201801,2018,CHN,RUS,042,042,04,1,1.9,2018\xff\n"
+                     + b"3,20180105\n" + ("4" + good[1:] + "\n").encode())
+    result = store.ingest("gdelt", path)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 2, 2)
+    q = store.quarantine().set_index("row")["reason"]
+    assert "unreadable" in q[3] and "2 fields but the header names 12" in q[4]     # file lines (header = 1)
