@@ -6,9 +6,9 @@ import io
 
 import pandas as pd
 from click.testing import CliRunner
-from tests.events.helpers import gdelt2_row, write_tab
 
 from dyad.cli import cli
+from events.helpers import gdelt2_row, write_tab
 
 
 def test_events_command_tidy_csv(tmp_path):

@@ -10,10 +10,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.events.helpers import gdelt2_row
 
 from dyad.sources import SourceError
 from dyad.sources import gdelt_download as gd
+from events.helpers import gdelt2_row
 
 
 def _zip_bytes(name: str, rows: list[list[str]]) -> bytes:

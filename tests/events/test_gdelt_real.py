@@ -6,7 +6,8 @@ import csv
 
 import pandas as pd
 import pytest
-from tests.conftest import need_data
+
+from conftest import need_data
 
 pytestmark = pytest.mark.slow
 

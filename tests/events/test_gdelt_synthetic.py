@@ -5,7 +5,8 @@ from __future__ import annotations
 import zipfile
 
 import pandas as pd
-from tests.events.helpers import gdelt2_row, write_tab
+
+from events.helpers import gdelt2_row, write_tab
 
 
 def _rows(n=5, start=100):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tests.conftest import need_data
+
+from conftest import need_data
 
 PAIR = {"China", "Russian Federation"}
 

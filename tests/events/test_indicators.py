@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import need_data
-from tests.events.helpers import QUAD, gdelt2_row, write_tab
 
+from conftest import need_data
 from dyad import indicators
+from events.helpers import QUAD, gdelt2_row, write_tab
 
 SPEC = [  # (date, source, target, code, goldstein, tone, type1, type2)
     ("20180105", "CHN", "RUS", "042", 1.9, 2.0, "GOV", "GOV"),
