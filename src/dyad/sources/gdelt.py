@@ -359,7 +359,7 @@ def read(path: Path, **options) -> ReadResult:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    result = ReadResult(tables={"events": _builder(parts)} if parts else {},
+    result = ReadResult(tables={"events": _builder(parts, tmp)} if parts else {},
                         rejects=pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
                         files=counts)
     weakref.finalize(result, shutil.rmtree, tmp, True)
@@ -387,8 +387,8 @@ def _plain_files(path: Path, tmp: Path):
             yield target, f"{path}!{info.filename}"
 
 
-def _builder(parts: list[Path]):
-    """A staging-table builder that reads the validated rows straight from the Parquet parts."""
+def _builder(parts: list[Path], tmp: Path):
+    """A staging-table builder that reads the validated rows straight from the Parquet parts (then deletes them)."""
     cols = ", ".join(f'"{c}"' for c in ("dataset", "event_id", "date", "source_country", "target_country",
                                         "source_actor", "target_actor", "source_type", "target_type", "cameo",
                                         "root", "quad", "goldstein", "mentions", "tone", "url"))
@@ -397,6 +397,7 @@ def _builder(parts: list[Path]):
     def build(con, staging: str) -> None:
         con.execute(f'CREATE TEMP TABLE "{staging}" AS SELECT {cols} FROM read_parquet({files}) '
                     "WHERE reason IS NULL")
+        shutil.rmtree(tmp, ignore_errors=True)     # the rows are in the store's staging table now
 
     return build
 
