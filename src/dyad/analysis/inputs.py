@@ -24,6 +24,7 @@ from dyad.agenda import Agenda, Link
 
 YEARLY_COLUMNS = ["year", "value", "n", "ci_low", "ci_high", "months"]
 _COUNT_UNITS = ("count", "events", "number", "deals")
+_RATE_UNITS = ("share", "mean", "average", "per ", "index", "%", "ratio", "score")
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 ARROW = ">"
@@ -90,7 +91,8 @@ def _default_aggregate(indicator_id: str) -> str:
         unit = registry.get(indicator_id).unit.lower()
     except KeyError:
         return "mean"
-    return "sum" if any(word in unit for word in _COUNT_UNITS) else "mean"
+    counts = any(word in unit for word in _COUNT_UNITS) and not any(word in unit for word in _RATE_UNITS)
+    return "sum" if counts else "mean"
 
 
 def to_yearly(frame: pd.DataFrame, aggregate: str = "mean", where: str = "") -> pd.DataFrame:
