@@ -31,18 +31,18 @@ EVIDENCE = ("indicators", "weak", "none")
 _TOP_KEYS = {"id", "title", "source", "description", "countries", "baseline", "evaluation", "directions",
              "proposals", "weights", "alpha"}
 _PROPOSAL_KEYS = {"id", "statement", "directions", "indicators", "evidence", "note"}
-_LINK_KEYS = {"id", "sign", "directed", "pair", "options", "rationale", "aggregate"}
+_LINK_KEYS = {"id", "sign", "directed", "pair", "options", "rationale", "aggregate", "min_n"}
 _YEAR_MIN, _YEAR_MAX = 1800, 2200
 
 
 class AgendaError(ValueError):
     """An agenda file that does not validate; ``problems`` lists each one with the entry it concerns."""
 
-    def __init__(self, where: str, problems: list[str]):
+    def __init__(self, where: str, problems: list[str], what: str = "agenda"):
         self.where = where
         self.problems = list(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"agenda {where}: {len(self.problems)} problem(s):\n{lines}")
+        super().__init__(f"{what} {where}: {len(self.problems)} problem(s):\n{lines}")
 
 
 # ----------------------------------------------------------------------------------------- model
@@ -81,6 +81,12 @@ class Link:
     options: tuple[tuple[str, Any], ...] = ()
     rationale: str = ""
     aggregate: str | None = None       # how monthly values become a year: mean or sum (default from the unit)
+    min_n: int = 0                     # years resting on fewer observations (column n) are left out
+
+    @property
+    def key(self) -> tuple:
+        """What makes two links the same series: indicator, direction of flow and how it is computed."""
+        return (self.indicator, self.directed, self.options, self.aggregate, self.min_n)
 
     @property
     def options_dict(self) -> dict[str, Any]:
@@ -293,8 +299,11 @@ def load_weights(path: str | Path) -> Weights:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise AgendaError(str(path), [f"not valid YAML: {exc}"]) from None
-    return parse_weights(data, str(path))
+        raise AgendaError(str(path), [f"not valid YAML: {exc}"], what="weights file") from None
+    try:
+        return parse_weights(data, str(path))
+    except AgendaError as exc:
+        raise AgendaError(str(path), exc.problems, what="weights file") from None
 
 
 class _Parser:
@@ -425,7 +434,7 @@ class _Parser:
             self.bad(f"{where}: evidence none needs a note saying what data would evidence it")
         links = [k for j, raw in enumerate(raw_links, start=1)
                  if (k := self.link(f"{where}, indicator #{j}", raw, countries)) is not None]
-        keys = [(k.indicator, k.directed, k.options) for k in links]
+        keys = [k.key for k in links]
         for key in {k for k in keys if keys.count(k) > 1}:
             self.bad(f"{where}: indicator {key[0]} linked twice with the same direction and options")
         return Proposal(pid, str(statement or ""), tuple(str(d) for d in dirs), tuple(links), evidence,
@@ -454,8 +463,12 @@ class _Parser:
         aggregate = raw.get("aggregate")
         if aggregate is not None and aggregate not in AGGREGATES:
             self.bad(f"{where}: aggregate {aggregate!r} must be mean or sum")
+        min_n = raw.get("min_n", 0)
+        if isinstance(min_n, bool) or not isinstance(min_n, int) or min_n < 0:
+            self.bad(f"{where}: min_n {min_n!r} must be a whole number of observations (0 keeps every year)")
+            min_n = 0
         return Link(ind_id, sign or 1, directed, tuple(sorted(options.items())),
-                    str(raw.get("rationale") or "").strip(), aggregate)
+                    str(raw.get("rationale") or "").strip(), aggregate, min_n)
 
     def indicator(self, where: str, ind_id: str):
         try:
@@ -517,7 +530,7 @@ class _Parser:
         for p in proposals:
             for d in p.directions:
                 for k in p.links:
-                    key = (d, k.indicator, k.directed, k.options)
+                    key = (d, *k.key)
                     if key in seen and seen[key][0] != k.sign:
                         self.bad(f"proposal {p.id}: {k.indicator} has sign {k.sign:+d} in direction {d} but "
                                  f"{seen[key][0]:+d} in proposal {seen[key][1]}")

@@ -47,10 +47,9 @@ def components(agenda: Agenda, a: str, b: str, weights: Weights) -> list[tuple[s
             if d.id not in p.directions:
                 continue
             for link in p.links:
-                key = (link.indicator, link.directed, link.options)
-                if key in seen:
+                if link.key in seen:
                     continue
-                seen.add(key)
+                seen.add(link.key)
                 for s in expand(link, agenda, a, b, weights.indicator(link.indicator)):
                     out.append((d.id, s))
     return out
@@ -131,6 +130,8 @@ def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights):
         mean, sd, n_ref = standardise(years, vals, agenda.baseline)
         ok = np.isfinite(sd) and sd > 0
         status = fetch.note(s) or ("ok" if ok else _why_not(len(vals), n_ref, sd, agenda))
+        if s.key in fetch.dropped:
+            status += f"; {fetch.dropped[s.key]}"
         inputs.append({"direction": direction, "indicator": s.indicator, "series": s.label, "sign": s.sign,
                        "weight": s.weight, "baseline_mean": mean, "baseline_sd": sd, "baseline_years": n_ref,
                        "years": _span(years), "status": status})

@@ -42,6 +42,7 @@ class Series:
     weight: float                 # the indicator's weight, split evenly over its series
     options: tuple = ()
     aggregate: str | None = None
+    min_n: int = 0
 
     @property
     def label(self) -> str:
@@ -49,7 +50,7 @@ class Series:
 
     @property
     def key(self) -> tuple:
-        return (self.indicator, self.x, self.y, self.directed, self.options)
+        return (self.indicator, self.x, self.y, self.directed, self.options, self.aggregate, self.min_n)
 
 
 def roles(agenda: Agenda, a: str, b: str) -> dict[str, str]:
@@ -82,8 +83,8 @@ def expand(link: Link, agenda: Agenda, a: str, b: str, weight: float) -> list[Se
         pairs = {"a_to_b": [(r["a"], r["b"])], "b_to_a": [(r["b"], r["a"])],
                  "both": [(r["a"], r["b"]), (r["b"], r["a"])]}[directed]
         is_dir = True
-    return [Series(link.indicator, x, y, is_dir, link.sign, weight / len(pairs), link.options, link.aggregate)
-            for x, y in pairs]
+    return [Series(link.indicator, x, y, is_dir, link.sign, weight / len(pairs), link.options, link.aggregate,
+                   link.min_n) for x, y in pairs]
 
 
 def _default_aggregate(indicator_id: str) -> str:
@@ -152,7 +153,8 @@ class Fetcher:
         self.source = source
         self.on_error = on_error
         self._cache: dict[tuple, pd.DataFrame] = {}
-        self.notes: dict[tuple, str] = {}
+        self.notes: dict[tuple, str] = {}      # why a series has no data
+        self.dropped: dict[tuple, str] = {}    # years left out for too few observations
 
     @property
     def frames(self) -> bool:
@@ -163,13 +165,23 @@ class Fetcher:
             try:
                 rows = self._rows(series)
                 agg = series.aggregate or _default_aggregate(series.indicator)
-                self._cache[series.key] = to_yearly(rows, agg, where=series.label)
+                self._cache[series.key] = self._thin(series, to_yearly(rows, agg, where=series.label))
             except Exception as exc:  # recorded and shown as the reason (class docstring)
                 if self.on_error == "raise":
                     raise
                 self.notes[series.key] = f"could not compute: {type(exc).__name__}: {exc}"
                 self._cache[series.key] = pd.DataFrame(columns=YEARLY_COLUMNS)
         return self._cache[series.key]
+
+    def _thin(self, series: Series, yearly: pd.DataFrame) -> pd.DataFrame:
+        """Leave out years resting on fewer than ``min_n`` observations, and say which."""
+        if not series.min_n:
+            return yearly
+        thin = yearly["n"].notna() & (yearly["n"] < series.min_n)
+        if thin.any():
+            years = ", ".join(str(y) for y in yearly.loc[thin, "year"])
+            self.dropped[series.key] = f"left out {years} (n < {series.min_n})"
+        return yearly[~thin].reset_index(drop=True)
 
     def note(self, series: Series) -> str:
         return self.notes.get(series.key, "")

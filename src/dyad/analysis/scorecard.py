@@ -181,7 +181,7 @@ class Evidence:
             slope += f" [{c.eval_slope_low:+.4g}, {c.eval_slope_high:+.4g}]"
         if np.isfinite(c.base_slope):
             slope += f" vs {c.base_slope:+.4g}/yr before"
-        weak = f" ({c.reason})" if c.reason else ""
+        weak = "".join(f" ({t})" for t in (c.reason, self.note) if t)
         return (f"{self.series} (expected {'+' if self.sign > 0 else '-'}): {c.verdict}; mean {c.eval_mean:.4g} "
                 f"over {c.n_eval} yr vs {c.base_mean:.4g} over {c.n_base} yr ({c.level_change:+.4g}{sd}); "
                 f"{c.test} p={c.p_value:.3g}{slope}{weak}")
@@ -241,7 +241,8 @@ class Scorecard:
                              "note": p.note})
             for e in p.evidence:
                 rows.append({**head, "indicator": e.indicator, "series": e.series, "sign": e.sign,
-                             "weight": e.weight, **asdict(e.change), "note": e.note or e.change.reason})
+                             "weight": e.weight, **asdict(e.change),
+                             "note": "; ".join(t for t in (e.change.reason, e.note) if t)})
         return pd.DataFrame(rows)
 
     def proposals_frame(self) -> pd.DataFrame:
@@ -299,4 +300,5 @@ def _evidence(pid: str, rationale: str, s: Series, fetch: Fetcher, agenda: Agend
     yearly = fetch.yearly(s)
     change = compare_windows(yearly["year"].to_numpy(), yearly["value"].to_numpy(), s.sign, agenda.baseline,
                              agenda.evaluation, alpha=alpha, test=test, seed=seed)
-    return Evidence(pid, s.indicator, s.label, s.sign, s.weight, rationale, change, fetch.note(s))
+    note = "; ".join(t for t in (fetch.note(s), fetch.dropped.get(s.key, "")) if t)
+    return Evidence(pid, s.indicator, s.label, s.sign, s.weight, rationale, change, note)
