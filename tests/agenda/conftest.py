@@ -1,67 +1,12 @@
-"""Constructed series and small agendas for the agenda, index and scorecard tests."""
+"""Fixtures for the agenda, index and scorecard tests (helpers live in agenda_helpers.py)."""
 
 from __future__ import annotations
 
-import textwrap
-
-import numpy as np
 import pandas as pd
 import pytest
+from agenda_helpers import AGENDA_YAML, YEARS, series, tidy
 
 from dyad import agenda as ag
-
-YEARS = list(range(2010, 2024))          # baseline 2013-2017, evaluation 2018-2023 in the test agendas
-
-
-def tidy(indicator: str, years, values, a: str = "CHN", b: str = "RUS", ci: float | None = None) -> pd.DataFrame:
-    """Tidy indicator rows for constructed values (NaN values are left out, as compute functions do)."""
-    rows = []
-    for year, value in zip(years, values, strict=True):
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        row = {"a": a, "b": b, "period": str(year), "indicator": indicator, "value": float(value), "n": 10}
-        if ci is not None:
-            row.update(ci_low=float(value) - ci, ci_high=float(value) + ci)
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def series(kind: str, seed: int = 1) -> np.ndarray:
-    """Constructed yearly values over YEARS: a planted rise, a fall, or flat noise."""
-    rng = np.random.default_rng(seed)
-    noise = rng.normal(0.0, 1.0, len(YEARS))
-    step = np.array([0.0 if y < 2018 else 1.0 for y in YEARS])
-    return {"rise": 10 + noise + 6 * step, "fall": 10 + noise - 6 * step, "flat": 10 + noise}[kind]
-
-
-AGENDA_YAML = textwrap.dedent("""\
-    id: test-agenda
-    title: A constructed agenda
-    countries: [CHN, RUS]
-    baseline: {start: 2013, end: 2017}
-    evaluation: {start: 2018}
-    directions:
-      D1: {name: trust}
-      D2: {name: economy}
-      D3: {name: empty direction}
-    proposals:
-      - id: P1
-        statement: Something that should rise.
-        directions: [D1]
-        indicators:
-          - {id: test_rise, sign: "+", rationale: planted rise}
-          - {id: test_flat, sign: "+"}
-      - id: P2
-        statement: Something that should fall.
-        directions: [D2]
-        indicators:
-          - {id: test_fall, sign: "-"}
-      - id: P3
-        statement: Nothing measures this.
-        directions: [D3]
-        evidence: none
-        note: would need a survey
-    """)
 
 
 @pytest.fixture
@@ -79,36 +24,3 @@ def frames() -> dict[str, pd.DataFrame]:
     return {"test_rise": tidy("test_rise", YEARS, series("rise", 1)),
             "test_flat": tidy("test_flat", YEARS, series("flat", 2)),
             "test_fall": tidy("test_fall", YEARS, series("fall", 3))}
-
-
-def write(tmp_path, text: str, name: str = "agenda.yaml"):
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-# -- fake registered indicators, so the store path (compute through the registry) is tested too ------------
-
-def _compute_for(indicator_id: str, kind: str, seed: int):
-    def compute(store, a, b, by="year", **options):
-        return tidy(indicator_id, YEARS, series(kind, seed), a, b)
-    return compute
-
-
-def _directed_compute(store, a, b, by="year", **options):
-    # CHN->RUS rises, RUS->CHN falls: the two flows must come out as separate series.
-    kind = "rise" if (a, b) == ("CHN", "RUS") else "fall"
-    return tidy("test_directed", YEARS, series(kind, 4), a, b)
-
-
-def _register_fakes() -> None:
-    from dyad.indicators import Indicator, register
-
-    for ind_id, kind, seed in (("test_rise", "rise", 1), ("test_flat", "flat", 2), ("test_fall", "fall", 3)):
-        register(Indicator(id=ind_id, label=ind_id, unit="index", source="none", method="none",
-                           compute=_compute_for(ind_id, kind, seed), directions=("D1",)))
-    register(Indicator(id="test_directed", label="directed", unit="index", source="none", method="none",
-                       compute=_directed_compute, directions=("D2",), directed=True))
-
-
-_register_fakes()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import AGENDA_YAML, write
+from agenda_helpers import AGENDA_YAML, write
 
 from dyad import agenda as ag
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import YEARS, series, tidy
+from agenda_helpers import YEARS, series, tidy
 
 from dyad.analysis.index import relationship_index
 

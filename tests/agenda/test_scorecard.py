@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import YEARS, series, tidy
+from agenda_helpers import YEARS, series, tidy
 
 from dyad.agenda import Window
 from dyad.analysis import scorecard as sc
@@ -133,7 +133,7 @@ def test_scorecard_missing_frame_is_not_measurable(test_agenda, frames):
 
 
 def test_scorecard_through_registry_splits_directed_flows(store, tmp_path):
-    from conftest import write
+    from agenda_helpers import write
 
     from dyad import agenda as ag
 

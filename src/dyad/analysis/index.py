@@ -73,7 +73,7 @@ class IndexResult:
     def summary(self) -> str:
         lines = [f"Relationship index {self.a}-{self.b}, agenda {self.agenda}; z-scores against {self.reference}."]
         last = self.values.dropna(subset=["value"])
-        for (direction, name), rows in self.values.groupby(["direction", "name"], sort=False):
+        for direction, name in self.values[["direction", "name"]].drop_duplicates().itertuples(index=False):
             k = int((self.inputs["direction"] == direction).sum()) if direction != "overall" else len(self.inputs)
             have = last[last["direction"] == direction]
             if have.empty:
