@@ -24,7 +24,7 @@ from dyad import indicators as registry
 from dyad.countries import try_resolve
 
 SIGNS = {"+": 1, "+1": 1, "up": 1, "increase": 1, "-": -1, "-1": -1, "down": -1, "decrease": -1}
-DIRECTED = ("a_to_b", "b_to_a", "both")
+DIRECTED = ("a_to_b", "b_to_a", "both", "pooled")
 AGGREGATES = ("mean", "sum")
 EVIDENCE = ("indicators", "weak", "none")
 
@@ -77,7 +77,9 @@ class Link:
 
     indicator: str
     sign: int
-    directed: str | None = None        # a_to_b, b_to_a, both; None = undirected, or "both" if registered directed
+    # a_to_b, b_to_a, both, or pooled (one series computed for (a, b), for indicators that pool both flows
+    # unless told otherwise); None = undirected, or "both" when the indicator is registered as directed
+    directed: str | None = None
     options: tuple[tuple[str, Any], ...] = ()
     rationale: str = ""
     aggregate: str | None = None       # how monthly values become a year: mean or sum (default from the unit)

@@ -154,14 +154,21 @@ proposals:
     directions: [D2]
     indicators:
       - {id: test_directed, sign: "+", pair: [RUS, CHN]}
+  - id: P3
+    statement: pooled
+    directions: [D2]
+    indicators:
+      - {id: test_directed, sign: "+", directed: pooled}
 """)
     agenda = ag.load(path)
     card = sc.scorecard(store, agenda, "RUS", "CHN", on_error="raise")   # run order differs from the agenda's
-    p1, p2 = card.proposals
+    p1, p2, p3 = card.proposals
     got = {e.series: (e.change.verdict, e.weight) for e in p1.evidence}
     assert got == {"test_directed CHN>RUS": (sc.ADVANCED, 0.5), "test_directed RUS>CHN": (sc.REVERSED, 0.5)}
     assert p1.verdict == sc.STALLED
     assert [(e.series, e.change.verdict) for e in p2.evidence] == [("test_directed RUS>CHN", sc.REVERSED)]
+    # pooled: one series, computed for the agenda's (CHN, RUS), full weight
+    assert [(e.series, e.change.verdict, e.weight) for e in p3.evidence] == [("test_directed", sc.ADVANCED, 1.0)]
 
 
 def test_monthly_rows_become_years():

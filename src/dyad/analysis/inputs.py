@@ -77,7 +77,7 @@ def expand(link: Link, agenda: Agenda, a: str, b: str, weight: float) -> list[Se
     directed = link.directed
     if directed is None and _is_directed(link):
         directed = "both"
-    if directed is None:
+    if directed in (None, "pooled"):
         pairs, is_dir = [(r["a"], r["b"])], False
     else:
         pairs = {"a_to_b": [(r["a"], r["b"])], "b_to_a": [(r["b"], r["a"])],
