@@ -61,6 +61,16 @@ def test_indicator_without_baseline_data_lowers_coverage_everywhere(test_agenda,
     status = result.inputs.set_index("series")["status"]
     assert "need 2 to standardise" in status["test_flat"] and status["test_rise"] == "ok"
     assert (result.to_frame().query("direction == 'D1'")["coverage"] == 0.5).all()
+    # another reference period brings it in: z against the mean and sd of 2018-2020
+    later = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0, reference="2018-2020")
+    flat = np.asarray(series("flat", 2))
+    ref = flat[np.isin(YEARS, [2018, 2019, 2020])]
+    rise = np.asarray(series("rise", 1))
+    ref_rise = rise[np.isin(YEARS, [2018, 2019, 2020])]
+    i = YEARS.index(2022)
+    expected = ((flat[i] - ref.mean()) / ref.std(ddof=1) + (rise[i] - ref_rise.mean()) / ref_rise.std(ddof=1)) / 2
+    assert _row(later, "D1", 2022)["value"] == pytest.approx(expected)
+    assert _row(later, "D1", 2022)["coverage"] == 1.0 and later.reference == "reference 2018-2020"
 
 
 def test_weights_override(test_agenda, frames):

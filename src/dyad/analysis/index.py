@@ -1,7 +1,8 @@
 """The relationship index: an agenda's indicators standardised, sign-aligned and weighted, per direction.
 
 For each direction the components are the series linked to the proposals of that direction (one series per
-flow for a directed indicator). Each series is standardised against the agenda's baseline window,
+flow for a directed indicator). Each series is standardised against a reference window (the agenda's
+baseline unless another is given),
 ``z_t = (x_t - mean_baseline) / sd_baseline`` (sample sd), multiplied by the link's sign so that a higher
 value always reads as the proposal wanted, and averaged with weights over the series present that year:
 
@@ -22,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dyad.agenda import Agenda, Weights
+from dyad.agenda import Agenda, Weights, Window, parse_window
 from dyad.analysis.inputs import Fetcher, Series, expand
 
 INDEX_COLUMNS = ["a", "b", "period", "indicator", "value", "n", "ci_low", "ci_high", "direction", "name",
@@ -87,16 +88,20 @@ class IndexResult:
 
 
 def relationship_index(source, agenda: Agenda, a: str, b: str, *, weights: Weights | dict | None = None,
-                       reps: int = 999, seed: int = 0, level: float = 0.95, start: int | None = None,
-                       end: int | None = None, on_error: str = "record") -> IndexResult:
+                       reference: Window | str | None = None, reps: int = 999, seed: int = 0,
+                       level: float = 0.95, start: int | None = None, end: int | None = None,
+                       on_error: str = "record") -> IndexResult:
     """The agenda's index for countries a and b from a store or a mapping ``{indicator_id: tidy frame}``.
 
     ``weights`` (a :class:`Weights` or ``{"directions": {...}, "indicators": {...}}``) override the agenda's
-    own; unlisted ids weigh 1. ``reps=0`` skips the bootstrap.
+    own; unlisted ids weigh 1. ``reference`` (a window such as ``"2017-2019"``) replaces the agenda's baseline
+    as the period the z-scores are taken against. ``reps=0`` skips the bootstrap.
     """
     w = agenda.weights.override(weights)
+    ref = agenda.baseline if reference is None else (
+        reference if isinstance(reference, Window) else parse_window(reference))
     fetch = Fetcher(source, on_error)
-    contrib, inputs = _contributions(fetch, agenda, a, b, w)
+    contrib, inputs = _contributions(fetch, agenda, a, b, w, ref)
     if start is not None:
         contrib = contrib[contrib["year"] >= start]
     if end is not None:
@@ -117,19 +122,20 @@ def relationship_index(source, agenda: Agenda, a: str, b: str, *, weights: Weigh
     values = pd.concat([values, overall], ignore_index=True) if len(values) else overall
     values["indicator"] = "index_" + values["direction"]
     values["a"], values["b"] = a, b
-    return IndexResult(a, b, agenda.id, f"baseline {agenda.baseline.label}", values[INDEX_COLUMNS],
+    label = f"baseline {ref.label}" if reference is None else f"reference {ref.label}"
+    return IndexResult(a, b, agenda.id, label, values[INDEX_COLUMNS],
                        inputs, contrib.reset_index(drop=True))
 
 
-def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights):
+def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, ref: Window):
     z975 = stats.norm.ppf(0.975)
     parts, inputs = [], []
     for direction, s in components(agenda, a, b, w):
         yearly = fetch.yearly(s)
         years, vals = yearly["year"].to_numpy(), yearly["value"].to_numpy(dtype=float)
-        mean, sd, n_ref = standardise(years, vals, agenda.baseline)
+        mean, sd, n_ref = standardise(years, vals, ref)
         ok = np.isfinite(sd) and sd > 0
-        status = fetch.note(s) or ("ok" if ok else _why_not(len(vals), n_ref, sd, agenda))
+        status = fetch.note(s) or ("ok" if ok else _why_not(len(vals), n_ref, ref))
         if s.key in fetch.dropped:
             status += f"; {fetch.dropped[s.key]}"
         inputs.append({"direction": direction, "indicator": s.indicator, "series": s.label, "sign": s.sign,
@@ -150,12 +156,12 @@ def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights):
     return contrib, inputs_frame
 
 
-def _why_not(n_all: int, n_ref: int, sd: float, agenda: Agenda) -> str:
+def _why_not(n_all: int, n_ref: int, ref: Window) -> str:
     if n_all == 0:
         return "no data loaded"
     if n_ref < 2:
-        return f"{n_ref} year(s) of data in the baseline {agenda.baseline.label}; need 2 to standardise"
-    return f"no variation in the baseline {agenda.baseline.label}; cannot standardise"
+        return f"{n_ref} year(s) of data in the reference {ref.label}; need 2 to standardise"
+    return f"no variation in the reference {ref.label}; cannot standardise"
 
 
 def _span(years: np.ndarray) -> str:

@@ -30,6 +30,8 @@ def _agenda(name: str, lenient: bool) -> ag.Agenda:
 @agenda_option
 @click.option("--weights", "weights_file", type=click.Path(dir_okay=False),
               help="YAML file {directions: {D1: 2}, indicators: {un_agreement: 0.5}} overriding the agenda's weights.")
+@click.option("--reference", help="Years the z-scores are taken against, e.g. 2017-2019 (default: the agenda's "
+                                  "baseline).")
 @click.option("--start", type=int, help="First year shown.")
 @click.option("--end", type=int, help="Last year shown.")
 @click.option("--reps", type=int, default=999, show_default=True, help="Bootstrap replicates (0: no intervals).")
@@ -39,7 +41,7 @@ def _agenda(name: str, lenient: bool) -> ag.Agenda:
 @lenient_option
 @format_option
 @click.pass_obj
-def index_cmd(obj, a, b, agenda_name, weights_file, start, end, reps, part, lenient, fmt):
+def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps, part, lenient, fmt):
     """Relationship index per direction and overall: baseline z-scores, sign-aligned and weighted.
 
     Each row shows the value, its bootstrap interval and the coverage (share of the direction's weight
@@ -50,13 +52,14 @@ def index_cmd(obj, a, b, agenda_name, weights_file, start, end, reps, part, leni
     \b
         dyad index CHN RUS
         dyad index CHN RUS --agenda my-agenda.yaml --weights weights.yaml --format json
-        dyad index CHN RUS --part inputs
+        dyad index CHN RUS --part inputs --reference 2017-2019
     """
     agenda = _agenda(agenda_name, lenient)
     weights = ag.load_weights(weights_file) if weights_file else None
     a, b = resolve(a), resolve(b)
     with obj.store(read_only=True) as store:
-        result = relationship_index(store, agenda, a, b, weights=weights, reps=reps, start=start, end=end)
+        result = relationship_index(store, agenda, a, b, weights=weights, reference=reference, reps=reps,
+                                    start=start, end=end)
     part = part or ("index" if fmt == "csv" else "all")
     if fmt == "csv" and part == "all":
         raise click.UsageError("CSV holds one table: choose --part index, inputs or contributions")
