@@ -75,14 +75,15 @@ class IndexResult:
         lines = [f"Relationship index {self.a}-{self.b}, agenda {self.agenda}; z-scores against {self.reference}."]
         last = self.values.dropna(subset=["value"])
         for direction, name in self.values[["direction", "name"]].drop_duplicates().itertuples(index=False):
+            name = "" if direction == "overall" else f" {name}"
             k = int((self.inputs["direction"] == direction).sum()) if direction != "overall" else len(self.inputs)
             have = last[last["direction"] == direction]
             if have.empty:
-                lines.append(f"  {direction} {name}: no value ({k} series linked; none standardisable)")
+                lines.append(f"  {direction}{name}: no value ({k} series linked; none standardisable)")
                 continue
             row = have.iloc[-1]
             ci = "" if pd.isna(row["ci_low"]) else f" [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
-            lines.append(f"  {direction} {name}: {row['value']:+.2f}{ci} in {row['period']}, coverage "
+            lines.append(f"  {direction}{name}: {row['value']:+.2f}{ci} in {row['period']}, coverage "
                          f"{row['coverage']:.0%} ({int(row['n'])} of {k} series)")
         return "\n".join(lines)
 
