@@ -236,7 +236,27 @@ def loads(text: str, *, where: str = "<string>", strict: bool = True) -> Agenda:
     if not isinstance(data, dict):
         raise AgendaError(where, ["the file must be a YAML mapping with id, baseline, evaluation, directions, "
                                   "proposals"])
-    return _Parser(where, strict).agenda(data)
+    return _Parser(where, strict, _entry_lines(text)).agenda(data)
+
+
+def _entry_lines(text: str) -> dict[tuple[int, ...], int]:
+    """1-based line of each proposal ``(i,)`` and each of its indicators ``(i, j)`` (1-based i, j)."""
+    lines: dict[tuple[int, ...], int] = {}
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return lines
+    for key, value in root.value:
+        if key.value != "proposals" or not isinstance(value, yaml.SequenceNode):
+            continue
+        for i, item in enumerate(value.value, start=1):
+            lines[(i,)] = item.start_mark.line + 1
+            if not isinstance(item, yaml.MappingNode):
+                continue
+            for k2, v2 in item.value:
+                if k2.value == "indicators" and isinstance(v2, yaml.SequenceNode):
+                    for j, link in enumerate(v2.value, start=1):
+                        lines[(i, j)] = link.start_mark.line + 1
+    return lines
 
 
 def parse_window(value: Any) -> Window:
@@ -311,13 +331,18 @@ def load_weights(path: str | Path) -> Weights:
 class _Parser:
     """Turns a YAML mapping into an :class:`Agenda`, collecting every problem before raising."""
 
-    def __init__(self, where: str, strict: bool):
+    def __init__(self, where: str, strict: bool, lines: dict[tuple[int, ...], int] | None = None):
         self.where = where
         self.strict = strict
+        self.lines = lines or {}
         self.problems: list[str] = []
 
     def bad(self, message: str) -> None:
         self.problems.append(message)
+
+    def at(self, *index: int) -> str:
+        line = self.lines.get(index)
+        return f" (line {line})" if line else ""
 
     def agenda(self, data: dict) -> Agenda:
         unknown = set(data) - _TOP_KEYS
@@ -393,21 +418,21 @@ class _Parser:
         out, seen = [], set()
         for i, body in enumerate(value, start=1):
             if not isinstance(body, dict):
-                self.bad(f"proposal #{i}: must be a mapping")
+                self.bad(f"proposal #{i}{self.at(i)}: must be a mapping")
                 continue
             pid = str(body.get("id") or f"#{i}")
             if "id" not in body:
-                self.bad(f"proposal #{i}: missing id")
+                self.bad(f"proposal #{i}{self.at(i)}: missing id")
             if pid in seen:
-                self.bad(f"proposal {pid}: duplicate id (proposal ids must be unique)")
+                self.bad(f"proposal {pid}{self.at(i)}: duplicate id (proposal ids must be unique)")
             seen.add(pid)
-            proposal = self.proposal(pid, body, dir_ids, countries)
+            proposal = self.proposal(pid, i, body, dir_ids, countries)
             if proposal is not None:
                 out.append(proposal)
         return out
 
-    def proposal(self, pid: str, body: dict, dir_ids: list[str], countries) -> Proposal | None:
-        where = f"proposal {pid}"
+    def proposal(self, pid: str, i: int, body: dict, dir_ids: list[str], countries) -> Proposal | None:
+        where = f"proposal {pid}{self.at(i)}"
         unknown = set(body) - _PROPOSAL_KEYS
         if unknown:
             self.bad(f"{where}: unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_PROPOSAL_KEYS))}")
@@ -435,21 +460,23 @@ class _Parser:
         if evidence == "none" and not body.get("note"):
             self.bad(f"{where}: evidence none needs a note saying what data would evidence it")
         links = [k for j, raw in enumerate(raw_links, start=1)
-                 if (k := self.link(f"{where}, indicator #{j}", raw, countries)) is not None]
+                 if (k := self.link(f"proposal {pid}, indicator #{j}", self.lines.get((i, j)), raw, countries))
+                 is not None]
         keys = [k.key for k in links]
         for key in {k for k in keys if keys.count(k) > 1}:
             self.bad(f"{where}: indicator {key[0]} linked twice with the same direction and options")
         return Proposal(pid, str(statement or ""), tuple(str(d) for d in dirs), tuple(links), evidence,
                         str(body.get("note") or "").strip())
 
-    def link(self, where: str, raw: Any, countries) -> Link | None:
+    def link(self, where: str, line: int | None, raw: Any, countries) -> Link | None:
+        at = f", line {line}" if line else ""
         if isinstance(raw, str):
             raw = {"id": raw, "sign": "+"}
         if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-            self.bad(f"{where}: must be a mapping with at least id and sign")
+            self.bad(f"{where}{f' (line {line})' if line else ''}: must be a mapping with at least id and sign")
             return None
         ind_id = raw["id"]
-        where = f"{where} ({ind_id})"
+        where = f"{where} ({ind_id}{at})"
         unknown = set(raw) - _LINK_KEYS
         if unknown:
             self.bad(f"{where}: unknown keys {sorted(unknown)}; allowed: {', '.join(sorted(_LINK_KEYS))}")

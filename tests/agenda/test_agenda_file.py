@@ -26,7 +26,7 @@ def test_valid_agenda_loads(tmp_path):
 
 def test_unknown_indicator_suggests_near_ids(tmp_path):
     message = _problems(tmp_path, AGENDA_YAML.replace("id: test_flat", "id: test_flatt"))
-    assert "proposal P1, indicator #2 (test_flatt): unknown indicator 'test_flatt'" in message
+    assert "proposal P1, indicator #2 (test_flatt, line 16): unknown indicator 'test_flatt'" in message
     assert "did you mean test_flat" in message
     # lenient loading accepts ids that are not registered (yet)
     assert ag.load(write(tmp_path, AGENDA_YAML.replace("id: test_flat", "id: not_yet")), strict=False)
@@ -51,7 +51,7 @@ def test_duplicate_id_unknown_direction_bad_sign_all_reported_together(tmp_path)
             .replace("directions: [D2]", "directions: [D9]")
             .replace('{id: test_fall, sign: "-"}', '{id: test_fall, sign: "sideways"}'))
     message = _problems(tmp_path, text)
-    assert "proposal P1: duplicate id" in message
+    assert "proposal P1 (line 17): duplicate id" in message
     assert "unknown direction 'D9'; the agenda defines D1, D2, D3" in message
     assert "bad sign 'sideways'" in message
     assert "3 problem(s)" in message
