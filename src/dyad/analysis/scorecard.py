@@ -196,6 +196,7 @@ class ProposalResult:
     coverage: float               # share of the proposal's linked weight that is measurable
     evidence: tuple[Evidence, ...]
     note: str = ""
+    strength: str = "indicators"  # the agenda's word on its evidence: indicators, weak (proxies only) or none
 
     def reason(self) -> str:
         if self.verdict == NOT_MEASURABLE and not self.evidence:
@@ -235,7 +236,7 @@ class Scorecard:
         rows = []
         for p in self.proposals:
             head = {"a": self.a, "b": self.b, "proposal": p.id, "directions": ",".join(p.directions),
-                    "proposal_verdict": p.verdict}
+                    "proposal_verdict": p.verdict, "strength": p.strength}
             if not p.evidence:
                 rows.append({**head, "indicator": None, "series": None, "verdict": NOT_MEASURABLE,
                              "note": p.note})
@@ -252,7 +253,8 @@ class Scorecard:
             counts = {v: sum(e.change.verdict == v for e in p.evidence)
                       for v in (ADVANCED, STALLED, REVERSED, NOT_MEASURABLE)}
             rows.append({"proposal": p.id, "directions": ",".join(p.directions), "verdict": p.verdict,
-                         "coverage": p.coverage, **{k.replace(" ", "_"): v for k, v in counts.items()},
+                         "coverage": p.coverage, "strength": p.strength,
+                         **{k.replace(" ", "_"): v for k, v in counts.items()},
                          "statement": p.statement, "evidence": p.reason()})
         return pd.DataFrame(rows)
 
@@ -262,7 +264,8 @@ class Scorecard:
         return {"a": self.a, "b": self.b, "agenda": self.agenda, "baseline": self.baseline,
                 "evaluation": self.evaluation, "alpha": self.alpha, "test": self.test,
                 "proposals": [{"id": p.id, "statement": p.statement, "directions": list(p.directions),
-                               "verdict": p.verdict, "coverage": p.coverage, "note": p.note,
+                               "verdict": p.verdict, "coverage": p.coverage, "strength": p.strength,
+                               "note": p.note,
                                "evidence": records(self.to_frame().query("proposal == @p.id"))}
                               for p in self.proposals]}
 
@@ -270,7 +273,8 @@ class Scorecard:
         lines = [f"Scorecard {self.a}-{self.b}, agenda {self.agenda}: baseline {self.baseline} vs evaluation "
                  f"{self.evaluation} ({self.test}, alpha {self.alpha})"]
         for p in self.proposals:
-            lines.append(f"{p.id} [{','.join(p.directions)}] {p.verdict.upper()} (coverage {p.coverage:.0%}): "
+            weak = ", proxies only" if p.strength == "weak" else ""
+            lines.append(f"{p.id} [{','.join(p.directions)}] {p.verdict.upper()} (coverage {p.coverage:.0%}{weak}): "
                          f"{p.statement}")
             if not p.evidence:
                 lines.append(f"    {p.note or 'no indicator linked'}")
@@ -291,7 +295,8 @@ def scorecard(source, agenda: Agenda, a: str, b: str, *, weights=None, alpha: fl
             for s in expand(link, agenda, a, b, w.indicator(link.indicator)):
                 evidence.append(_evidence(p.id, link.rationale, s, fetch, agenda, alpha, test, seed))
         verdict, coverage = combine(evidence)
-        results.append(ProposalResult(p.id, p.statement, p.directions, verdict, coverage, tuple(evidence), p.note))
+        results.append(ProposalResult(p.id, p.statement, p.directions, verdict, coverage, tuple(evidence), p.note,
+                                      p.evidence))
     return Scorecard(a, b, agenda.id, agenda.baseline.label, agenda.evaluation.label, alpha, test, tuple(results))
 
 
