@@ -242,9 +242,12 @@ class Scorecard:
                              "note": p.note})
             for e in p.evidence:
                 rows.append({**head, "indicator": e.indicator, "series": e.series, "sign": e.sign,
-                             "weight": e.weight, **asdict(e.change),
-                             "note": "; ".join(t for t in (e.change.reason, e.note) if t)})
-        return pd.DataFrame(rows)
+                             "weight": e.weight, **asdict(e.change), "note": e.note})
+        frame = pd.DataFrame(rows)
+        for col in ("sign", "n_base", "n_eval"):
+            if col in frame:
+                frame[col] = frame[col].astype("Int64")     # stays whole with the rows of unlinked proposals
+        return frame
 
     def proposals_frame(self) -> pd.DataFrame:
         """One row per proposal: verdict, coverage, counts of series verdicts and the evidence as text."""
@@ -261,12 +264,15 @@ class Scorecard:
     def to_dict(self) -> dict:
         from dyad.output import records
 
+        evidence = self.to_frame()
+        evidence = evidence[evidence["series"].notna()]
+        shared = ["a", "b", "proposal", "directions", "proposal_verdict", "strength"]
         return {"a": self.a, "b": self.b, "agenda": self.agenda, "baseline": self.baseline,
                 "evaluation": self.evaluation, "alpha": self.alpha, "test": self.test,
                 "proposals": [{"id": p.id, "statement": p.statement, "directions": list(p.directions),
                                "verdict": p.verdict, "coverage": p.coverage, "strength": p.strength,
                                "note": p.note,
-                               "evidence": records(self.to_frame().query("proposal == @p.id"))}
+                               "evidence": records(evidence[evidence["proposal"] == p.id].drop(columns=shared))}
                               for p in self.proposals]}
 
     def summary(self) -> str:
