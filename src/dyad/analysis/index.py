@@ -79,7 +79,7 @@ class IndexResult:
             k = int((self.inputs["direction"] == direction).sum()) if direction != "overall" else len(self.inputs)
             have = last[last["direction"] == direction]
             if have.empty:
-                lines.append(f"  {direction}{name}: no value ({k} series linked; none standardisable)")
+                lines.append(f"  {direction}{name}: no value ({k} series linked; none with data to standardise; see the inputs)")
                 continue
             row = have.iloc[-1]
             ci = "" if pd.isna(row["ci_low"]) else f" [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
@@ -148,8 +148,8 @@ def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, r
         se = (yearly["ci_high"].to_numpy(dtype=float) - yearly["ci_low"].to_numpy(dtype=float)) / (2 * z975 * sd)
         parts.append(pd.DataFrame({"direction": direction, "indicator": s.indicator, "series": s.label,
                                    "year": years.astype(int), "value": vals, "z": z, "aligned": s.sign * z,
-                                   "se": se, "weight": s.weight}))
-    cols = ["direction", "indicator", "series", "year", "value", "z", "aligned", "se", "weight"]
+                                   "se_z": se, "weight": s.weight}))
+    cols = ["direction", "indicator", "series", "year", "value", "z", "aligned", "se_z", "weight"]
     contrib = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     inputs_frame = pd.DataFrame(inputs, columns=["direction", "indicator", "series", "sign", "weight",
                                                  "baseline_mean", "baseline_sd", "baseline_years", "years",
@@ -175,7 +175,7 @@ def _direction_year(here: pd.DataFrame, total: float, reps: int, rng, level: flo
         return {"value": np.nan, "n": 0, "coverage": 0.0, "ci_low": np.nan, "ci_high": np.nan}, None
     x = here["aligned"].to_numpy(dtype=float)
     wt = here["weight"].to_numpy(dtype=float)
-    se = np.nan_to_num(here["se"].to_numpy(dtype=float), nan=0.0)
+    se = np.nan_to_num(here["se_z"].to_numpy(dtype=float), nan=0.0)
     value = float((wt * x).sum() / wt.sum()) if wt.sum() > 0 else np.nan
     row = {"value": value, "n": len(x), "coverage": float(wt.sum() / total)}
     draws = _bootstrap(x, wt, se, reps, rng) if reps > 0 else None
