@@ -72,7 +72,7 @@ def write(tmp_path, text: str, name: str = "agenda.yaml"):
     return path
 
 
-# -- fake registered indicators, so the store path (compute through the registry) is tested too ------------
+# -- fake indicators, so the store path (compute through the registry) is tested too ---------------------
 
 def _compute_for(indicator_id: str, kind: str, seed: int):
     def compute(store, a, b, by="year", **options):
@@ -86,14 +86,16 @@ def _directed_compute(store, a, b, by="year", **options):
     return tidy("test_directed", YEARS, series(kind, 4), a, b)
 
 
-def _register_fakes() -> None:
-    from dyad.indicators import Indicator, register
-
-    for ind_id, kind, seed in (("test_rise", "rise", 1), ("test_flat", "flat", 2), ("test_fall", "fall", 3)):
-        register(Indicator(id=ind_id, label=ind_id, unit="index", source="none", method="none",
-                           compute=_compute_for(ind_id, kind, seed), directions=("D1",)))
-    register(Indicator(id="test_directed", label="directed", unit="index", source="none", method="none",
-                       compute=_directed_compute, directions=("D2",), directed=True))
+FAKES = {"test_rise": ("rise", 1), "test_flat": ("flat", 2), "test_fall": ("fall", 3)}
 
 
-_register_fakes()
+def fake_indicators() -> list:
+    """Indicators over the constructed series, for tests to put in the registry (see conftest.py)."""
+    from dyad.indicators import Indicator
+
+    out = [Indicator(id=ind_id, label=ind_id, unit="index", source="none", method="none",
+                     compute=_compute_for(ind_id, kind, seed), directions=("D1",))
+           for ind_id, (kind, seed) in FAKES.items()]
+    out.append(Indicator(id="test_directed", label="directed", unit="index", source="none", method="none",
+                         compute=_directed_compute, directions=("D2",), directed=True))
+    return out

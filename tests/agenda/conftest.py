@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from agenda_helpers import AGENDA_YAML, YEARS, series, tidy
+from agenda_helpers import AGENDA_YAML, YEARS, fake_indicators, series, tidy
 
 from dyad import agenda as ag
+from dyad import indicators as registry
+
+
+@pytest.fixture(autouse=True)
+def fake_registry(monkeypatch):
+    """The constructed indicators, registered for one test only: they must not leak into other areas' tests
+    (which iterate the registry, e.g. the docs check)."""
+    registry.load()
+    for indicator in fake_indicators():
+        monkeypatch.setitem(registry._REGISTRY, indicator.id, indicator)
 
 
 @pytest.fixture
