@@ -20,6 +20,8 @@ COMMANDS = [
     "dyad.cli.sources",
     "dyad.cli.alignment",
     "dyad.cli.indicators",
+    "dyad.cli.speeches",
+    "dyad.cli.doc",
     "dyad.cli.agenda",
 ]
 

@@ -27,6 +27,8 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 # Built-in adapter modules; each exposes ADAPTER. Plugins add theirs through entry points.
 BUILTIN = [
     "dyad.sources.unvotes",
+    "dyad.sources.ungdc",
+    "dyad.sources.doc",
 ]
 
 
@@ -145,6 +147,12 @@ class SimpleAdapter:
     tables: tuple[str, ...]
     reader: Callable[..., ReadResult]
     formats: str = ""
+    downloader: Callable[..., list[Path]] | None = None
 
     def read(self, path: Path, **options: Any) -> ReadResult:
         return self.reader(Path(path), **options)
+
+    @property
+    def download(self) -> Callable[..., list[Path]] | None:
+        """``download(start=None, end=None, cache=None) -> [paths]`` for sources with a public home."""
+        return self.downloader
