@@ -1,6 +1,7 @@
-"""Constructed series, small agendas and fake registered indicators for the agenda tests.
+"""Constructed series, small agendas, fake indicators and fixtures for the agenda tests.
 
-A uniquely named module (not conftest) so test files can import it whatever else is on the path.
+A uniquely named module, not a conftest.py: other areas' tests import the root ``conftest`` by name, which
+a second conftest module would shadow. Test modules import the fixtures they use from here.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+import pytest
 
 YEARS = list(range(2010, 2024))          # baseline 2013-2017, evaluation 2018-2023 in the test agendas
 
@@ -99,3 +101,30 @@ def fake_indicators() -> list:
     out.append(Indicator(id="test_directed", label="directed", unit="index", source="none", method="none",
                          compute=_directed_compute, directions=("D2",), directed=True))
     return out
+
+
+# -- the registry fixture and the constructed inputs --------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def fake_registry(monkeypatch):
+    """The constructed indicators, registered for one test only: they must not leak into other areas' tests
+    (which iterate the registry, e.g. the docs check)."""
+    from dyad import indicators as registry
+
+    registry.load()
+    for indicator in fake_indicators():
+        monkeypatch.setitem(registry._REGISTRY, indicator.id, indicator)
+
+
+def make_agenda():
+    """The constructed agenda (AGENDA_YAML), loaded leniently."""
+    from dyad import agenda as ag
+
+    return ag.loads(AGENDA_YAML, where="test.yaml", strict=False)
+
+
+def make_frames() -> dict[str, pd.DataFrame]:
+    """Tidy frames of the three constructed series, as the analysis API takes them."""
+    return {"test_rise": tidy("test_rise", YEARS, series("rise", 1)),
+            "test_flat": tidy("test_flat", YEARS, series("flat", 2)),
+            "test_fall": tidy("test_fall", YEARS, series("fall", 3))}

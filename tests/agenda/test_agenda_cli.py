@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from agenda_helpers import AGENDA_YAML, YEARS, series, write
+from agenda_helpers import AGENDA_YAML, YEARS, fake_registry, series, write  # noqa: F401 (autouse fixture)
 from click.testing import CliRunner
 
 from dyad.agenda import AgendaError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from agenda_helpers import AGENDA_YAML, write
+from agenda_helpers import AGENDA_YAML, fake_registry, write  # noqa: F401 (autouse fixture)
 
 from dyad import agenda as ag
 

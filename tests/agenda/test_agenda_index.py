@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from agenda_helpers import YEARS, series, tidy
+from agenda_helpers import YEARS, fake_registry, make_agenda, make_frames, series, tidy  # noqa: F401 (autouse)
 
 from dyad.analysis.index import relationship_index
 
@@ -23,8 +23,9 @@ def _row(result, direction: str, year: int) -> pd.Series:
     return frame[(frame["direction"] == direction) & (frame["period"] == str(year))].iloc[0]
 
 
-def test_direction_values_are_weighted_mean_of_sign_aligned_baseline_z(test_agenda, frames):
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0, on_error="raise")
+def test_direction_values_are_weighted_mean_of_sign_aligned_baseline_z():
+    small_agenda, frames = make_agenda(), make_frames()
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0, on_error="raise")
     z_rise, z_flat = _z(series("rise", 1)), _z(series("flat", 2))
     z_fall = _z(series("fall", 3))
     for i, year in enumerate(YEARS):
@@ -42,10 +43,11 @@ def test_direction_values_are_weighted_mean_of_sign_aligned_baseline_z(test_agen
     assert base["z"].mean() == pytest.approx(0, abs=1e-12) and base["z"].std(ddof=1) == pytest.approx(1)
 
 
-def test_missing_indicator_lowers_coverage_and_is_not_counted_as_zero(test_agenda, frames):
+def test_missing_indicator_lowers_coverage_and_is_not_counted_as_zero():
+    small_agenda, frames = make_agenda(), make_frames()
     flat = frames["test_flat"]
     frames["test_flat"] = flat[flat["period"] != "2020"]
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0)
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
     z_rise = _z(series("rise", 1))
     row = _row(result, "D1", 2020)
     assert row["coverage"] == pytest.approx(0.5)
@@ -55,14 +57,15 @@ def test_missing_indicator_lowers_coverage_and_is_not_counted_as_zero(test_agend
         (z_rise[YEARS.index(2019)] + _z(series("flat", 2))[YEARS.index(2019)]) / 2)
 
 
-def test_indicator_without_baseline_data_lowers_coverage_everywhere(test_agenda, frames):
+def test_indicator_without_baseline_data_lowers_coverage_everywhere():
+    small_agenda, frames = make_agenda(), make_frames()
     frames["test_flat"] = frames["test_flat"].query("period >= '2018'")
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0)
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
     status = result.inputs.set_index("series")["status"]
     assert "need 2 to standardise" in status["test_flat"] and status["test_rise"] == "ok"
     assert (result.to_frame().query("direction == 'D1'")["coverage"] == 0.5).all()
     # another reference period brings it in: z against the mean and sd of 2018-2020
-    later = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0, reference="2018-2020")
+    later = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0, reference="2018-2020")
     flat = np.asarray(series("flat", 2))
     ref = flat[np.isin(YEARS, [2018, 2019, 2020])]
     rise = np.asarray(series("rise", 1))
@@ -73,9 +76,10 @@ def test_indicator_without_baseline_data_lowers_coverage_everywhere(test_agenda,
     assert _row(later, "D1", 2022)["coverage"] == 1.0 and later.reference == "reference 2018-2020"
 
 
-def test_weights_override(test_agenda, frames):
+def test_weights_override():
+    small_agenda, frames = make_agenda(), make_frames()
     weights = {"indicators": {"test_rise": 3.0}, "directions": {"D2": 0.0}}
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0, weights=weights)
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0, weights=weights)
     z_rise, z_flat = _z(series("rise", 1)), _z(series("flat", 2))
     i = YEARS.index(2021)
     d1 = (3 * z_rise[i] + z_flat[i]) / 4
@@ -85,8 +89,9 @@ def test_weights_override(test_agenda, frames):
     assert weights_in["test_rise"] == 3.0 and weights_in["test_flat"] == 1.0
 
 
-def test_bootstrap_interval_resamples_components_and_uses_indicator_intervals(test_agenda, frames):
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=499, seed=1)
+def test_bootstrap_interval_resamples_components_and_uses_indicator_intervals():
+    small_agenda, frames = make_agenda(), make_frames()
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=499, seed=1)
     d1 = _row(result, "D1", 2020)
     assert d1["ci_low"] < d1["value"] < d1["ci_high"]
     # one component without its own interval: nothing to resample, no interval
@@ -94,14 +99,15 @@ def test_bootstrap_interval_resamples_components_and_uses_indicator_intervals(te
     # with the indicator's own interval the single component gets one, about +-1.96 se in z units
     fall = series("fall", 3)
     frames["test_fall"] = tidy("test_fall", YEARS, fall, ci=0.5)
-    result = relationship_index(frames, test_agenda, "CHN", "RUS", reps=4000, seed=1)
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=4000, seed=1)
     d2 = _row(result, "D2", 2020)
     sd = np.array(fall)[np.isin(YEARS, BASE)].std(ddof=1)
     assert d2["ci_high"] - d2["ci_low"] == pytest.approx(2 * 0.5 / sd, rel=0.1)
 
 
-def test_index_through_registry_matches_frames(store, test_agenda, frames):
-    via_store = relationship_index(store, test_agenda, "CHN", "RUS", reps=0, on_error="raise").to_frame()
-    via_frames = relationship_index(frames, test_agenda, "CHN", "RUS", reps=0).to_frame()
+def test_index_through_registry_matches_frames(store):
+    small_agenda, frames = make_agenda(), make_frames()
+    via_store = relationship_index(store, small_agenda, "CHN", "RUS", reps=0, on_error="raise").to_frame()
+    via_frames = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0).to_frame()
     pd.testing.assert_frame_equal(via_store, via_frames)
     assert set(via_store.columns) >= {"a", "b", "period", "indicator", "value", "n", "coverage", "weight"}

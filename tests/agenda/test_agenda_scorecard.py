@@ -7,7 +7,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-from agenda_helpers import YEARS, series, tidy
+from agenda_helpers import YEARS, fake_registry, make_agenda, make_frames, series, tidy  # noqa: F401 (autouse)
 
 from dyad.agenda import Window
 from dyad.analysis import scorecard as sc
@@ -109,14 +109,15 @@ def test_proposal_rule_weighted_plurality_ties_to_stalled():
     assert sc.combine([]) == (sc.NOT_MEASURABLE, 0.0)
 
 
-def test_scorecard_on_frames(test_agenda, frames):
-    card = sc.scorecard(frames, test_agenda, "CHN", "RUS", on_error="raise")
+def test_scorecard_on_frames():
+    small_agenda, frames = make_agenda(), make_frames()
+    card = sc.scorecard(frames, small_agenda, "CHN", "RUS", on_error="raise")
     verdicts = {p.id: p.verdict for p in card.proposals}
     # P1: a planted rise and flat noise, equal weights -> tie -> stalled; P2: expected fall, fell -> advanced
     series_verdicts = {e.indicator: e.change.verdict for p in card.proposals for e in p.evidence}
     assert series_verdicts == {"test_rise": sc.ADVANCED, "test_flat": sc.STALLED, "test_fall": sc.ADVANCED}
     assert verdicts == {"P1": sc.STALLED, "P2": sc.ADVANCED, "P3": sc.NOT_MEASURABLE}
-    weighted = sc.scorecard(frames, test_agenda, "CHN", "RUS", weights={"indicators": {"test_flat": 0.5}})
+    weighted = sc.scorecard(frames, small_agenda, "CHN", "RUS", weights={"indicators": {"test_flat": 0.5}})
     assert weighted.proposals[0].verdict == sc.ADVANCED
     frame = card.to_frame()
     assert set(frame["proposal"]) == {"P1", "P2", "P3"}
@@ -125,9 +126,10 @@ def test_scorecard_on_frames(test_agenda, frames):
     assert card.to_dict()["proposals"][1]["evidence"][0]["verdict"] == sc.ADVANCED
 
 
-def test_scorecard_missing_frame_is_not_measurable(test_agenda, frames):
+def test_scorecard_missing_frame_is_not_measurable():
+    small_agenda, frames = make_agenda(), make_frames()
     del frames["test_fall"]
-    card = sc.scorecard(frames, test_agenda, "CHN", "RUS")
+    card = sc.scorecard(frames, small_agenda, "CHN", "RUS")
     p2 = card.proposals[1]
     assert p2.verdict == sc.NOT_MEASURABLE and "no data loaded" in p2.reason()
 
