@@ -25,6 +25,7 @@ COMMANDS = [
     "dyad.cli.doc",
     "dyad.cli.cycles",
     "dyad.cli.trade",
+    "dyad.cli.agenda",
 ]
 
 

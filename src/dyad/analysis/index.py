@@ -1,0 +1,234 @@
+"""The relationship index: an agenda's indicators standardised, sign-aligned and weighted, per direction.
+
+For each direction the components are the series linked to the proposals of that direction (one series per
+flow for a directed indicator). Each series is standardised against a reference window (the agenda's
+baseline unless another is given),
+``z_t = (x_t - mean_baseline) / sd_baseline`` (sample sd), multiplied by the link's sign so that a higher
+value always reads as the proposal wanted, and averaged with weights over the series present that year:
+
+    index_d,t = sum_i w_i s_i z_i,t / sum_{i present at t} w_i,   coverage_d,t = sum_{present} w_i / sum_i w_i
+
+A missing series lowers the coverage and drops out of both sums: it is never read as zero. The overall
+index averages the direction values present with direction weights; its coverage is the direction-weighted
+mean of the direction coverages (a direction without any series has coverage 0). Intervals come from a
+bootstrap over the components present (resampled with replacement) combined with draws from each value's
+own interval when the indicator gives one. Method notes: docs/methods/agenda.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from dyad.agenda import Agenda, Weights, Window, parse_window
+from dyad.analysis.inputs import Fetcher, Series, expand
+
+INDEX_COLUMNS = ["a", "b", "period", "indicator", "value", "n", "ci_low", "ci_high", "direction", "name",
+                 "coverage", "weight"]
+
+
+def standardise(years: np.ndarray, values: np.ndarray, window) -> tuple[float, float, int]:
+    """Mean and sample sd of the values whose year lies in ``window`` (and how many there are)."""
+    inside = np.array([window.contains(int(y)) for y in years], dtype=bool)
+    ref = values[inside]
+    if len(ref) < 2:
+        return (float(ref.mean()) if len(ref) else np.nan), np.nan, len(ref)
+    return float(ref.mean()), float(ref.std(ddof=1)), len(ref)
+
+
+def components(agenda: Agenda, a: str, b: str, weights: Weights) -> list[tuple[str, Series]]:
+    """(direction id, series) for every direction: each link of the direction's proposals once."""
+    out = []
+    for d in agenda.directions:
+        seen = set()
+        for p in agenda.proposals:
+            if d.id not in p.directions:
+                continue
+            for link in p.links:
+                if link.key in seen:
+                    continue
+                seen.add(link.key)
+                for s in expand(link, agenda, a, b, weights.indicator(link.indicator)):
+                    out.append((d.id, s))
+    return out
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Index values per direction and overall, with the inputs and per-period contributions behind them."""
+
+    a: str
+    b: str
+    agenda: str
+    reference: str
+    values: pd.DataFrame          # INDEX_COLUMNS
+    inputs: pd.DataFrame          # one row per direction and series: weight, baseline mean/sd, status
+    contributions: pd.DataFrame   # one row per direction, series and year: value, z, aligned, weight
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.values.copy()
+
+    def summary(self) -> str:
+        lines = [f"Relationship index {self.a}-{self.b}, agenda {self.agenda}; z-scores against {self.reference}."]
+        last = self.values.dropna(subset=["value"])
+        for direction, name in self.values[["direction", "name"]].drop_duplicates().itertuples(index=False):
+            name = "" if direction == "overall" else f" {name}"
+            k = int((self.inputs["direction"] == direction).sum()) if direction != "overall" else len(self.inputs)
+            have = last[last["direction"] == direction]
+            if have.empty:
+                lines.append(f"  {direction}{name}: no value ({k} series linked; none with data to standardise; see the inputs)")
+                continue
+            row = have.iloc[-1]
+            ci = "" if pd.isna(row["ci_low"]) else f" [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
+            lines.append(f"  {direction}{name}: {row['value']:+.2f}{ci} in {row['period']}, coverage "
+                         f"{row['coverage']:.0%} ({int(row['n'])} of {k} series)")
+        return "\n".join(lines)
+
+
+def relationship_index(source, agenda: Agenda, a: str, b: str, *, weights: Weights | dict | None = None,
+                       reference: Window | str | None = None, reps: int = 999, seed: int = 0,
+                       level: float = 0.95, start: int | None = None, end: int | None = None,
+                       on_error: str = "record") -> IndexResult:
+    """The agenda's index for countries a and b from a store or a mapping ``{indicator_id: tidy frame}``.
+
+    ``weights`` (a :class:`Weights` or ``{"directions": {...}, "indicators": {...}}``) override the agenda's
+    own; unlisted ids weigh 1. ``reference`` (a window such as ``"2017-2019"``) replaces the agenda's baseline
+    as the period the z-scores are taken against. ``reps=0`` skips the bootstrap.
+    """
+    w = agenda.weights.override(weights)
+    ref = agenda.baseline if reference is None else (
+        reference if isinstance(reference, Window) else parse_window(reference))
+    fetch = Fetcher(source, on_error)
+    contrib, inputs = _contributions(fetch, agenda, a, b, w, ref)
+    if start is not None:
+        contrib = contrib[contrib["year"] >= start]
+    if end is not None:
+        contrib = contrib[contrib["year"] <= end]
+    years = sorted(contrib["year"].unique().tolist())
+    rng = np.random.default_rng(seed)
+    rows, draws_by = [], {}
+    for d in agenda.directions:
+        total = float(inputs.loc[inputs["direction"] == d.id, "weight"].sum())
+        for year in years:
+            here = contrib[(contrib["direction"] == d.id) & (contrib["year"] == year)]
+            row, draws = _direction_year(here, total, reps, rng, level)
+            draws_by[(d.id, year)] = draws
+            rows.append({"direction": d.id, "name": d.name, "period": str(year), "weight": w.direction(d.id), **row})
+    values = pd.DataFrame(rows, columns=["direction", "name", "period", "weight", "value", "n", "coverage",
+                                         "ci_low", "ci_high"])
+    overall = _overall(values, draws_by, agenda, w, years, level)
+    values = pd.concat([values, overall], ignore_index=True) if len(values) else overall
+    values["indicator"] = "index_" + values["direction"]
+    values["a"], values["b"] = a, b
+    label = f"baseline {ref.label}" if reference is None else f"reference {ref.label}"
+    return IndexResult(a, b, agenda.id, label, values[INDEX_COLUMNS],
+                       inputs, contrib.reset_index(drop=True))
+
+
+def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, ref: Window):
+    z975 = stats.norm.ppf(0.975)
+    parts, inputs = [], []
+    for direction, s in components(agenda, a, b, w):
+        yearly = fetch.yearly(s)
+        years, vals = yearly["year"].to_numpy(), yearly["value"].to_numpy(dtype=float)
+        mean, sd, n_ref = standardise(years, vals, ref)
+        ok = np.isfinite(sd) and sd > 0
+        status = fetch.note(s) or ("ok" if ok else _why_not(len(vals), n_ref, ref))
+        if s.key in fetch.dropped:
+            status += f"; {fetch.dropped[s.key]}"
+        inputs.append({"direction": direction, "indicator": s.indicator, "series": s.label, "sign": s.sign,
+                       "weight": s.weight, "baseline_mean": mean, "baseline_sd": sd, "baseline_years": n_ref,
+                       "years": _span(years), "status": status})
+        if not ok:
+            continue
+        z = (vals - mean) / sd
+        se = (yearly["ci_high"].to_numpy(dtype=float) - yearly["ci_low"].to_numpy(dtype=float)) / (2 * z975 * sd)
+        parts.append(pd.DataFrame({"direction": direction, "indicator": s.indicator, "series": s.label,
+                                   "year": years.astype(int), "value": vals, "z": z, "aligned": s.sign * z,
+                                   "se_z": se, "weight": s.weight}))
+    cols = ["direction", "indicator", "series", "year", "value", "z", "aligned", "se_z", "weight"]
+    contrib = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    inputs_frame = pd.DataFrame(inputs, columns=["direction", "indicator", "series", "sign", "weight",
+                                                 "baseline_mean", "baseline_sd", "baseline_years", "years",
+                                                 "status"])
+    return contrib, inputs_frame
+
+
+def _why_not(n_all: int, n_ref: int, ref: Window) -> str:
+    if n_all == 0:
+        return "no data loaded"
+    if n_ref < 2:
+        return f"{n_ref} year(s) of data in the reference {ref.label}; need 2 to standardise"
+    return f"no variation in the reference {ref.label}; cannot standardise"
+
+
+def _span(years: np.ndarray) -> str:
+    return f"{int(years.min())}-{int(years.max())}" if len(years) else ""
+
+
+def _direction_year(here: pd.DataFrame, total: float, reps: int, rng, level: float):
+    """Weighted mean of the aligned z-scores present, coverage, and bootstrap draws (or None)."""
+    if here.empty or total <= 0:
+        return {"value": np.nan, "n": 0, "coverage": 0.0, "ci_low": np.nan, "ci_high": np.nan}, None
+    x = here["aligned"].to_numpy(dtype=float)
+    wt = here["weight"].to_numpy(dtype=float)
+    se = np.nan_to_num(here["se_z"].to_numpy(dtype=float), nan=0.0)
+    value = float((wt * x).sum() / wt.sum()) if wt.sum() > 0 else np.nan
+    row = {"value": value, "n": len(x), "coverage": float(wt.sum() / total)}
+    draws = _bootstrap(x, wt, se, reps, rng) if reps > 0 else None
+    row["ci_low"], row["ci_high"] = _interval(draws, level)
+    return row, draws
+
+
+def _bootstrap(x: np.ndarray, wt: np.ndarray, se: np.ndarray, reps: int, rng) -> np.ndarray | None:
+    """Resample components with replacement (when there are two or more) and jitter each by its own interval."""
+    k = len(x)
+    if k < 2 and not (se > 0).any():
+        return None     # one value without an interval: nothing to resample
+    vals = x[None, :] + rng.standard_normal((reps, k)) * se[None, :]
+    if k >= 2:
+        idx = rng.integers(0, k, size=(reps, k))
+        vals, wts = np.take_along_axis(vals, idx, axis=1), wt[idx]
+    else:
+        wts = np.broadcast_to(wt, vals.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (wts * vals).sum(axis=1) / wts.sum(axis=1)
+
+
+def _interval(draws: np.ndarray | None, level: float) -> tuple[float, float]:
+    if draws is None:
+        return np.nan, np.nan
+    draws = draws[np.isfinite(draws)]
+    if not len(draws):
+        return np.nan, np.nan
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    return float(lo), float(hi)
+
+
+def _overall(values: pd.DataFrame, draws_by: dict, agenda: Agenda, w: Weights, years: list, level: float):
+    dir_w = {d.id: w.direction(d.id) for d in agenda.directions}
+    total = sum(dir_w.values())
+    rows = []
+    for year in years:
+        here = values[values["period"] == str(year)]
+        have = here.dropna(subset=["value"])
+        coverage = float(sum(dir_w[r.direction] * r.coverage for r in here.itertuples()) / total) if total else 0.0
+        wsum = sum(dir_w[r.direction] for r in have.itertuples())
+        if have.empty or wsum <= 0:
+            rows.append({"value": np.nan, "n": 0, "ci_low": np.nan, "ci_high": np.nan})
+        else:
+            value = sum(dir_w[r.direction] * r.value for r in have.itertuples()) / wsum
+            draws = [draws_by.get((r.direction, year)) for r in have.itertuples()]
+            combined = None
+            if any(dr is not None for dr in draws):
+                combined = sum(dir_w[r.direction] * (dr if dr is not None else r.value)
+                               for r, dr in zip(have.itertuples(), draws, strict=True)) / wsum
+            lo, hi = _interval(combined, level)
+            rows.append({"value": float(value), "n": int(have["n"].sum()), "ci_low": lo, "ci_high": hi})
+        rows[-1].update({"direction": "overall", "name": "overall", "period": str(year), "weight": total,
+                         "coverage": coverage})
+    return pd.DataFrame(rows, columns=["direction", "name", "period", "weight", "value", "n", "coverage",
+                                       "ci_low", "ci_high"])
