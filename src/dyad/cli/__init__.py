@@ -20,6 +20,7 @@ COMMANDS = [
     "dyad.cli.sources",
     "dyad.cli.alignment",
     "dyad.cli.indicators",
+    "dyad.cli.show",
 ]
 
 

@@ -1,0 +1,117 @@
+"""Assemble the report: gather (:func:`collect`), render to HTML (:func:`render_html`), write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dyad import __version__
+from dyad.countries import name as country_name
+from dyad.countries import resolve
+from dyad.report import charts
+from dyad.report import data as rd
+from dyad.report.ingest import IngestPlan
+from dyad.report.optional import OPTIONAL, Section, run_optional
+
+ANALYSES = ("index", "eventstudy", "sync", "scorecard")
+TITLES = {"index": "Index by direction", "eventstudy": "Event study", "sync": "Synchronisation",
+          "scorecard": "Proposal scorecard"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, before rendering."""
+
+    a: str
+    b: str
+    created: str
+    indicators: list[rd.IndicatorResult]
+    analyses: dict[str, Section]
+    calendar: pd.DataFrame
+    calendar_note: str
+    coverage: pd.DataFrame
+    runs: pd.DataFrame
+    files: pd.DataFrame
+    quarantine: pd.DataFrame
+    ingest: IngestPlan | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def specs(self) -> dict[str, dict]:
+        """Every chart's Vega-Lite spec, keyed by a readable name (also the export file name)."""
+        out: dict[str, dict] = {}
+        for key in ANALYSES:
+            section = self.analyses[key]
+            for sub, frame in section.frames.items():
+                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip())
+                if spec is not None:
+                    out[f"{key}-{sub}".strip("-")] = spec
+        for res in self.indicators:
+            if res.ok:
+                out[res.indicator.id] = charts.indicator_spec(res, self.calendar)
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame([r.summary() for r in self.indicators])
+
+
+def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
+            progress_enabled: bool | None = None) -> Report:
+    """Compute everything the report needs from the store (read-only work)."""
+    a, b = resolve(a), resolve(b)
+    if a == b:
+        raise ValueError(f"a dyad needs two different countries; got {a} twice")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    results = rd.compute_all(store, a, b, progress_enabled)
+    timings["indicators"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analyses = {key: run_optional(key, store, a, b) for key in ANALYSES}
+    timings["analyses"] = time.perf_counter() - started
+    calendar, cal_note = rd.calendar_events(store, a, b)
+    return Report(a, b, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), results, analyses,
+                  calendar, cal_note, rd.table_coverage(store), rd.provenance_runs(store),
+                  rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings)
+
+
+def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPlan | None = None,
+                 charts_dir: str | Path | None = None, progress_enabled: bool | None = None) -> Report:
+    """Collect, render and write the report to ``output``; with ``charts_dir`` also SVG + PNG per chart."""
+    from dyad.report.html import render_html
+
+    report = collect(store, a, b, ingest, progress_enabled)
+    started = time.perf_counter()
+    specs = report.specs()
+    html = render_html(report, specs)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(output)
+    report.timings["render"] = time.perf_counter() - started
+    if charts_dir is not None:
+        started = time.perf_counter()
+        charts.export_charts(specs, Path(charts_dir))
+        report.timings["charts"] = time.perf_counter() - started
+    return report
+
+
+def dyad_title(a: str, b: str) -> str:
+    return f"{country_name(a)} – {country_name(b)}"
+
+
+def specs_json(specs: dict[str, dict]) -> str:
+    """JSON for a ``<script type="application/json">`` element ("<" escaped so it cannot end the element)."""
+    return json.dumps(specs, default=str, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def optional_module_names() -> dict[str, str]:
+    return {k: v[0] for k, v in OPTIONAL.items()}
+
+
+def version() -> str:
+    return __version__

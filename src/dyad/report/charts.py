@@ -1,0 +1,132 @@
+"""Chart specs (Altair -> Vega-Lite dicts) and their SVG / PNG rendering with vl-convert.
+
+Every chart has a title, the unit on the y axis and a source line; calendar events (political cycles
+and bilateral milestones) are vertical rules with the label in the tooltip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from dyad.report.data import IndicatorResult, period_date
+
+WIDTH, HEIGHT = 760, 230
+alt.data_transformers.disable_max_rows()
+
+
+def series_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Plot-ready rows: x as a date when every period is one (then calendar rules can overlay)."""
+    out = frame.copy()
+    out["pair"] = out["a"].astype(str) + " → " + out["b"].astype(str)
+    dates = out["period"].map(period_date)
+    temporal = bool(dates.notna().all())
+    if temporal:
+        out["x"] = [d.isoformat() for d in dates]
+    else:
+        out["x"] = out["period"].astype(str)
+    for col in ("ci_low", "ci_high"):
+        if col in out.columns:
+            out[col] = out[col].astype(float)
+    out["value"] = out["value"].astype(float)
+    keep = ["x", "period", "pair", "value", "n"] + [c for c in ("ci_low", "ci_high") if c in out.columns]
+    return out[keep], temporal
+
+
+def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
+               events: pd.DataFrame | None = None, width: int = WIDTH, height: int = HEIGHT) -> dict:
+    """A Vega-Lite spec: the value line (one colour per ordered pair), its interval band, event rules."""
+    rows, temporal = series_frame(frame)
+    xtype = "temporal" if temporal else "ordinal"
+    x = alt.X("x", type=xtype, title=None)
+    multi = rows["pair"].nunique() > 1
+    color = alt.Color("pair:N", title="direction") if multi else alt.value("#1f5f8b")
+    base = alt.Chart(rows)
+    tooltip = [alt.Tooltip("period:N"), alt.Tooltip("pair:N", title="pair"),
+               alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("n:Q", title="n")]
+    layers = []
+    if {"ci_low", "ci_high"} <= set(rows.columns) and rows["ci_low"].notna().any():
+        tooltip += [alt.Tooltip("ci_low:Q", format=".3f"), alt.Tooltip("ci_high:Q", format=".3f")]
+        band_color = alt.Color("pair:N", legend=None) if multi else alt.value("#1f5f8b")
+        layers.append(base.mark_area(opacity=0.18).encode(x=x, y="ci_low:Q", y2="ci_high:Q", color=band_color))
+    layers.append(base.mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        x=x, y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)), color=color, tooltip=tooltip))
+    if temporal and events is not None and len(events):
+        lo, hi = min(rows["x"]), max(rows["x"])
+        ev = events.assign(x=events["date"].dt.strftime("%Y-%m-%d"))
+        ev = ev[(ev["x"] >= lo[:4]) & (ev["x"] <= hi[:4] + "-12-31")]
+        if len(ev):
+            layers.append(alt.Chart(ev[["x", "kind", "label", "country"]]).mark_rule(
+                strokeDash=[3, 3], opacity=0.55).encode(
+                x=alt.X("x:T"), strokeWidth=alt.value(1),
+                stroke=alt.Stroke("kind:N", title="calendar", scale=alt.Scale(scheme="dark2")),
+                tooltip=[alt.Tooltip("x:T", title="date"), "country:N", "kind:N", "label:N"]))
+    chart = alt.layer(*layers).resolve_scale(color="independent").properties(
+        width=width, height=height,
+        title=alt.TitleParams(title, subtitle=[f"Unit: {unit}. Source: {source}."], anchor="start",
+                              fontSize=14, subtitleColor="#555"))
+    return chart.to_dict()
+
+
+def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None) -> dict:
+    ind = result.indicator
+    source = f"{ind.source} (dyad store); method: {ind.method}; by {result.by}"
+    return line_chart(result.frame, ind.label, ind.unit, source, events)
+
+
+def frame_spec(frame: pd.DataFrame, title: str) -> dict | None:
+    """A chart for an analysis table that has period and value columns (series per 'direction' if any)."""
+    if not {"period", "value"} <= set(frame.columns) or len(frame) == 0:
+        return None
+    rows = frame.copy()
+    rows["a"] = rows["direction"].astype(str) if "direction" in rows.columns else ""
+    rows["b"] = ""
+    if "n" not in rows.columns:
+        rows["n"] = pd.NA
+    rows["period"] = rows["period"].astype(str)
+    rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
+    if len(rows) == 0:
+        return None
+    return line_chart(rows, title, "index", "dyad analysis")
+
+
+# ------------------------------------------------------------------------------------ rendering
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
+
+
+@lru_cache(maxsize=512)
+def _svg_cached(spec_json: str) -> str:
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_svg(json.loads(spec_json))
+
+
+def to_svg(spec: dict) -> str:
+    """Render a spec to SVG text (cached by content: the dashboard redraws the same charts often)."""
+    return _svg_cached(json.dumps(spec, sort_keys=True, default=str))
+
+
+def export_charts(specs: dict[str, dict], folder: Path, scale: float = 2.0) -> list[Path]:
+    """Write ``<name>.svg`` and ``<name>.png`` for every chart, for slides."""
+    import vl_convert as vlc
+
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, spec in specs.items():
+        stem = folder / slug(name)
+        (stem.with_suffix(".svg")).write_text(to_svg(spec), encoding="utf-8")
+        (stem.with_suffix(".png")).write_bytes(vlc.vegalite_to_png(spec, scale=scale))
+        written += [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+    return written
+
+
+def spec_hash(spec: dict) -> str:
+    return hashlib.sha256(json.dumps(spec, sort_keys=True, default=str).encode()).hexdigest()[:12]
