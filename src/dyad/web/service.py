@@ -1,0 +1,98 @@
+"""What the web app asks of the store: read-only, one connection per worker thread, results cached.
+
+The store is opened read-only, so it cannot change while the app runs (DuckDB refuses a writer while
+readers hold the file): caching computed series for the life of the app is therefore safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from dyad.indicators import Indicator
+from dyad.report import data as rd
+from dyad.store import Store, open_store
+
+
+class Service:
+    def __init__(self, store_path: str | Path):
+        self.store_path = Path(store_path)
+        self._local = threading.local()
+        self._all: list[Store] = []
+        self._lock = threading.Lock()
+        self.store()      # fail at start-up, not on the first request, when the store is missing
+        self.series = lru_cache(maxsize=1024)(self._series)
+        self.report_html = lru_cache(maxsize=8)(self._report_html)
+
+    def store(self) -> Store:
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = open_store(self.store_path, read_only=True)
+            self._local.store = store
+            with self._lock:
+                self._all.append(store)
+        return store
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._all:
+                store.close()
+            self._all.clear()
+
+    # -- indicator series ------------------------------------------------------------------------
+    def _series(self, ind: Indicator, a: str, b: str, by: str) -> rd.IndicatorResult:
+        return rd.compute_indicator(self.store(), ind, a, b, by)
+
+    def filtered(self, ind: Indicator, a: str, b: str, by: str, start: dt.date | None,
+                 end: dt.date | None) -> rd.IndicatorResult:
+        """The series limited to periods whose middle falls in [start, end]."""
+        res = self.series(ind, a, b, by)
+        if not res.ok or (start is None and end is None):
+            return res
+        dates = res.frame["period"].map(rd.period_date)
+        if dates.isna().any():
+            from dyad.web.validate import BadRequest
+
+            raise BadRequest(400, "invalid_range", f"periods by {by} are not dates; drop start and end", "start")
+        keep = pd.Series(True, index=res.frame.index)
+        if start is not None:
+            keep &= dates >= start
+        if end is not None:
+            keep &= dates <= end
+        frame = res.frame[keep].reset_index(drop=True)
+        if len(frame) == 0:
+            return rd.IndicatorResult(ind, by, None, "no periods with data in the chosen time range")
+        return rd.IndicatorResult(ind, by, frame, res.note, res.seconds)
+
+    # -- other tables ----------------------------------------------------------------------------
+    def countries(self) -> list[str]:
+        store = self.store()
+        if not store.has_table("votes"):
+            return []
+        return store.sql("SELECT DISTINCT country FROM votes ORDER BY country")["country"].tolist()
+
+    def calendar(self, country: str, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+        store = self.store()
+        if not store.has_table("calendar"):
+            return pd.DataFrame(columns=rd.CAL_COLUMNS)
+        return store.sql(
+            "SELECT country, date, kind, label, source FROM calendar WHERE (country = ? OR country LIKE ?) "
+            "AND date >= coalesce(?, DATE '0001-01-01') AND date <= coalesce(?, DATE '9999-12-31') ORDER BY date",
+            [country, f"%{country}%", start, end])
+
+    def dyad_calendar(self, a: str, b: str) -> pd.DataFrame:
+        return rd.calendar_events(self.store(), a, b)[0]
+
+    def _report_html(self, a: str, b: str) -> bytes:
+        import tempfile
+
+        from dyad.report import build_report
+
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "report.html"
+            build_report(self.store(), a, b, out, progress_enabled=False)
+            return out.read_bytes()
