@@ -65,11 +65,12 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, progress) ->
 def _echo_problems(plan) -> None:
     """Say loudly what was not ingested: failures one by one, missing adapters once per source."""
     missing: dict[tuple[str, str], int] = {}
+    absent = [f"{o.source} ({o.pattern})" for o in plan.outcomes if o.status == "absent"]
+    if absent:
+        click.echo(f"ABSENT (nothing matched under {plan.data_dir}): {', '.join(absent)}", err=True)
     for o in plan.outcomes:
         if o.status == "failed":
             click.echo(f"FAILED: {o.source} {o.path}: {o.message}", err=True)
-        elif o.status == "absent":
-            click.echo(f"ABSENT: {o.source}: {o.message}", err=True)
         elif o.status == "not ingested":
             missing[(o.source, o.message)] = missing.get((o.source, o.message), 0) + 1
     for (source, message), count in missing.items():
