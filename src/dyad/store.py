@@ -175,9 +175,9 @@ class Store:
         """What is loaded: per source, the latest successful runs and the table sizes."""
         prov = self.sql(
             "SELECT source, count(*) FILTER (WHERE status = 'ok') AS ingests, "
-            "sum(rows_read) FILTER (WHERE status = 'ok') AS rows_read, "
-            "sum(rows_new) FILTER (WHERE status = 'ok') AS rows_new, "
-            "sum(rows_rejected) FILTER (WHERE status = 'ok') AS rows_rejected, "
+            "CAST(sum(rows_read) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_read, "
+            "CAST(sum(rows_new) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_new, "
+            "CAST(sum(rows_rejected) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_rejected, "
             "count(*) FILTER (WHERE status <> 'ok') AS failed_runs, max(finished) AS last_ingest "
             "FROM provenance GROUP BY source ORDER BY source")
         return prov
@@ -237,7 +237,6 @@ class Store:
             pass
 
     def _commit(self, ingest_id: int, result: sources.ReadResult) -> int:
-        con = self.con
         rows_new = 0
         self._run("BEGIN TRANSACTION")
         try:
