@@ -44,7 +44,7 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
     """A Vega-Lite spec: the value line (one colour per ordered pair), its interval band, event rules."""
     rows, temporal = series_frame(frame)
     xtype = "temporal" if temporal else "ordinal"
-    x = alt.X("x", type=xtype, title=None)
+    x = alt.X("x", type=xtype, title=None, axis=_time_axis(rows) if temporal else alt.Axis(labelAngle=0))
     multi = rows["pair"].nunique() > 1
     color = alt.Color("pair:N", title="direction") if multi else alt.value("#1f5f8b")
     base = alt.Chart(rows)
@@ -72,6 +72,16 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
         title=alt.TitleParams(title, subtitle=[f"Unit: {unit}. Source: {source}."], anchor="start",
                               fontSize=14, subtitleColor="#555"))
     return chart.to_dict()
+
+
+def _time_axis(rows: pd.DataFrame) -> alt.Axis:
+    """Year labels for yearly series (no 'April'/'October' ticks inside a short range)."""
+    yearly = rows["period"].astype(str).str.fullmatch(r"\d{4}").all()
+    if not yearly:
+        return alt.Axis(format="%Y-%m", labelOverlap=True)
+    years = rows["x"].str.slice(0, 4).astype(int)
+    step = max(1, int((years.max() - years.min()) // 12) or 1)
+    return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True)
 
 
 def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None) -> dict:
