@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from html import unescape
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 
 import pandas as pd
 import pytest
@@ -97,15 +97,18 @@ def test_chart_export_svg_and_png(report_file):
 
 
 def test_optional_guard_notes(monkeypatch):
-    monkeypatch.setitem(optional.OPTIONAL, "index", ("dyad.analysis.no_such_module_xyz", ("index",),
-                                                     "index not available in this build"))
+    recipe = optional.Recipe
+    monkeypatch.setitem(optional.OPTIONAL, "index", recipe("dyad.analysis.no_such_module_xyz", ("f",),
+                                                           "index not available in this build", None))
     section = optional.run_optional("index", None, "CHN", "RUS")
     assert not section.available and section.note.startswith("index not available in this build")
-    monkeypatch.setitem(optional.OPTIONAL, "index", ("json", ("no_such_function",), "index not available"))
-    assert "has none of no_such_function" in optional.run_optional("index").note
-    monkeypatch.setitem(optional.OPTIONAL, "index", ("json", ("loads",), "index not available"))
+    monkeypatch.setitem(optional.OPTIONAL, "index", recipe("json", ("no_such_function",), "index n/a", None))
+    assert "has no no_such_function" in optional.run_optional("index").note
+    monkeypatch.setitem(optional.OPTIONAL, "index", recipe("json", ("loads",), "n/a", lambda m, x: m.loads(x)))
     section = optional.run_optional("index", "not json")
     assert not section.available and "JSONDecodeError" in section.note
+    section = optional.run_optional("index", '{"t": [1, 2]}')
+    assert not section.available and "TypeError" in section.note        # a dict of lists is not a table
 
 
 def test_failing_or_empty_indicator_is_a_visible_note(store):

@@ -91,7 +91,10 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None) 
 
 
 def frame_spec(frame: pd.DataFrame, title: str) -> dict | None:
-    """A chart for an analysis table that has period and value columns (series per 'direction' if any)."""
+    """A chart for an analysis table: a series over periods (one line per 'direction' if any), or an event
+    study's estimate per offset with its interval; None for other tables."""
+    if {"offset", "estimate"} <= set(frame.columns):
+        return _offset_spec(frame, title)
     if not {"period", "value"} <= set(frame.columns) or len(frame) == 0:
         return None
     rows = frame.copy()
@@ -103,7 +106,25 @@ def frame_spec(frame: pd.DataFrame, title: str) -> dict | None:
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
     if len(rows) == 0:
         return None
-    return line_chart(rows, title, "index", "dyad analysis")
+    out = line_chart(rows, title, "index (z-score units)", "dyad.analysis")
+    return out
+
+
+def _offset_spec(frame: pd.DataFrame, title: str) -> dict | None:
+    rows = frame[frame["offset"].notna()][["offset", "estimate", "ci_low", "ci_high", "n"]].astype(float)
+    if len(rows) == 0:
+        return None
+    base = alt.Chart(rows).encode(x=alt.X("offset:Q", title="periods from event", axis=alt.Axis(tickMinStep=1)))
+    chart = alt.layer(
+        alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q"),
+        base.mark_rule(strokeWidth=2, color="#1f5f8b").encode(y=alt.Y("ci_low:Q", title="deviation from baseline"),
+                                                               y2="ci_high:Q"),
+        base.mark_point(filled=True, size=60, color="#1f5f8b").encode(
+            y="estimate:Q", tooltip=["offset:Q", alt.Tooltip("estimate:Q", format=".3f"), "n:Q"]),
+    ).properties(width=420, height=220, title=alt.TitleParams(
+        title, subtitle=["Mean deviation from the pre-event baseline, 95% interval. Source: dyad.analysis.eventstudy."],
+        anchor="start", fontSize=14, subtitleColor="#555"))
+    return chart.to_dict()
 
 
 # ------------------------------------------------------------------------------------ rendering

@@ -119,7 +119,7 @@ CAL_COLUMNS = ["country", "date", "kind", "label", "source"]
 
 def calendar_events(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
     """Political-cycle events of A and B and their bilateral milestones, with where they came from."""
-    section = run_optional("calendar", a, b)
+    section = run_optional("calendar", store, a, b)
     if section.available:
         frame = next(iter(section.frames.values()))
         if set(CAL_COLUMNS[1:4]) <= set(frame.columns):
