@@ -24,7 +24,8 @@ alt.data_transformers.disable_max_rows()
 def series_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
     """Plot-ready rows: x as a date when every period is one (then calendar rules can overlay)."""
     out = frame.copy()
-    out["pair"] = out["a"].astype(str) + " → " + out["b"].astype(str)
+    b = out["b"].astype(str)
+    out["pair"] = out["a"].astype(str).where(b == "", out["a"].astype(str) + " → " + b)
     dates = out["period"].map(period_date)
     temporal = bool(dates.notna().all())
     if temporal:
@@ -59,13 +60,13 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
         x=x, y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)), color=color, tooltip=tooltip))
     if temporal and events is not None and len(events):
         lo, hi = min(rows["x"]), max(rows["x"])
-        ev = events.assign(x=events["date"].dt.strftime("%Y-%m-%d"))
+        ev = annotations(events)
         ev = ev[(ev["x"] >= lo[:4]) & (ev["x"] <= hi[:4] + "-12-31")]
         if len(ev):
-            layers.append(alt.Chart(ev[["x", "kind", "label", "country"]]).mark_rule(
-                strokeDash=[3, 3], opacity=0.55).encode(
+            layers.append(alt.Chart(ev).mark_rule(strokeDash=[3, 3], opacity=0.6).encode(
                 x=alt.X("x:T"), strokeWidth=alt.value(1),
-                stroke=alt.Stroke("kind:N", title="calendar", scale=alt.Scale(scheme="dark2")),
+                stroke=alt.Stroke("category:N", title="calendar",
+                                  scale=alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values()))),
                 tooltip=[alt.Tooltip("x:T", title="date"), "country:N", "kind:N", "label:N"]))
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(
         width=width, height=height,
@@ -74,11 +75,30 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
     return chart.to_dict()
 
 
+# Calendar kinds drawn on every chart: all bilateral entries, and only the turning points of each side's
+# political cycle (more would hide the data).
+CYCLE_KINDS = {"presidential_election", "leadership_transition", "party_congress", "npc_leadership_transition",
+               "leader_change", "general_election"}
+CATEGORY_COLORS = {"bilateral milestone": "#b2182b", "political cycle": "#7a7a7a"}
+
+
+def annotations(events: pd.DataFrame) -> pd.DataFrame:
+    """Calendar rows to draw: pair entries as milestones, major cycle kinds of either side."""
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=["x", "category", "kind", "label", "country"])
+    pair = events["country"].astype(str).str.contains("-")
+    keep = pair | events["kind"].isin(CYCLE_KINDS)
+    ev = events[keep].copy()
+    ev["category"] = ["bilateral milestone" if p else "political cycle" for p in pair[keep]]
+    ev["x"] = ev["date"].dt.strftime("%Y-%m-%d")
+    return ev[["x", "category", "kind", "label", "country"]].reset_index(drop=True)
+
+
 def _time_axis(rows: pd.DataFrame) -> alt.Axis:
     """Year labels for yearly series (no 'April'/'October' ticks inside a short range)."""
     yearly = rows["period"].astype(str).str.fullmatch(r"\d{4}").all()
     if not yearly:
-        return alt.Axis(format="%Y-%m", labelOverlap=True)
+        return alt.Axis(format="%Y", labelOverlap=True)
     years = rows["x"].str.slice(0, 4).astype(int)
     step = max(1, int((years.max() - years.min()) // 12) or 1)
     return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True)

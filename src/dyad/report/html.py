@@ -46,7 +46,8 @@ def frame_html(frame: pd.DataFrame | None, max_rows: int = 80, empty: str = "no 
     shown = frame.copy()
     for col in shown.columns:
         shown[col] = shown[col].map(fmt_value)
-    return Markup(note + shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="—"))
+    table = shown.to_html(index=False, escape=True, border=0, classes="data", na_rep="—")
+    return Markup(f'{note}<div class="scroll">{table}</div>')
 
 
 def interval(row: dict) -> str:
@@ -86,6 +87,8 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
     """The report page: summary, analyses, indicator charts, calendar, provenance, methods."""
     chart_ids = {name: f"chart-{i}" for i, name in enumerate(specs)}
     summary = report.summary()
+    if len(summary):
+        summary = summary.sort_values(["direction", "indicator"], kind="stable")
     ingest = report.ingest.to_frame() if report.ingest is not None else None
     context = {
         "r": report, "title": dyad_title(report.a, report.b), "version": version(), "csp": REPORT_CSP,
