@@ -36,7 +36,9 @@ class Report:
     calendar_note: str
     coverage: pd.DataFrame
     runs: pd.DataFrame
+    runs_root: str
     files: pd.DataFrame
+    files_root: str
     quarantine: pd.DataFrame
     ingest: IngestPlan | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -74,8 +76,8 @@ def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
     timings["analyses"] = time.perf_counter() - started
     calendar, cal_note = rd.calendar_events(store, a, b)
     return Report(a, b, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), results, analyses,
-                  calendar, cal_note, rd.table_coverage(store), rd.provenance_runs(store),
-                  rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings)
+                  calendar, cal_note, rd.table_coverage(store), *rd.provenance_runs(store),
+                  *rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings)
 
 
 def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPlan | None = None,

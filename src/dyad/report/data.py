@@ -163,20 +163,42 @@ def table_coverage(store) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "rows", "from", "to", "what"])
 
 
-def provenance_runs(store) -> pd.DataFrame:
+def _shorten_paths(frame: pd.DataFrame, col: str) -> tuple[pd.DataFrame, str]:
+    """Paths relative to their common folder (said once above the table), so the table stays readable."""
+    import os
+
+    paths = [p for p in frame[col].dropna().astype(str) if p.startswith("/")]
+    if len(paths) < 2:
+        return frame, ""
+    root = os.path.commonpath(paths)
+    frame = frame.copy()
+    frame[col] = frame[col].map(lambda p: os.path.relpath(p, root) if isinstance(p, str) and p.startswith("/") else p)
+    return frame, root
+
+
+def _stamp(frame: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    for col in cols:
+        frame[col] = pd.to_datetime(frame[col]).dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame
+
+
+def provenance_runs(store) -> tuple[pd.DataFrame, str]:
+    """Ingest runs (sha256 shortened; the files table has it in full) and the common folder of their paths."""
     if not store.has_table("provenance"):
-        return pd.DataFrame()
-    return store.sql(
-        "SELECT ingest_id, source, path, sha256, status, rows_read, rows_loaded, rows_rejected, "
-        "started, finished, message FROM provenance ORDER BY ingest_id")
+        return pd.DataFrame(), ""
+    frame = store.sql(
+        "SELECT ingest_id, source, path, left(sha256, 12) AS sha256_prefix, status, rows_read, rows_loaded, "
+        "rows_rejected, finished, message FROM provenance ORDER BY ingest_id")
+    return _shorten_paths(_stamp(frame, "finished"), "path")
 
 
-def provenance_files(store) -> pd.DataFrame:
+def provenance_files(store) -> tuple[pd.DataFrame, str]:
     if not store.has_table("provenance_files"):
-        return pd.DataFrame()
-    return store.sql(
-        "SELECT p.source, f.ingest_id, f.file, f.sha256, f.size, f.rows_read, f.rows_loaded, f.rows_rejected, "
-        "p.finished FROM provenance_files f JOIN provenance p USING (ingest_id) ORDER BY p.source, f.file")
+        return pd.DataFrame(), ""
+    frame = store.sql(
+        "SELECT p.source, f.ingest_id, f.file, f.sha256, f.size, f.rows_read, f.rows_loaded, f.rows_rejected "
+        "FROM provenance_files f JOIN provenance p USING (ingest_id) ORDER BY p.source, f.file")
+    return _shorten_paths(frame, "file")
 
 
 def quarantine_counts(store) -> pd.DataFrame:

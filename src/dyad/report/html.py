@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -90,6 +91,9 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
     if len(summary):
         summary = summary.sort_values(["direction", "indicator"], kind="stable")
     ingest = report.ingest.to_frame() if report.ingest is not None else None
+    if ingest is not None and report.ingest.data_dir:
+        root = report.ingest.data_dir
+        ingest["path"] = [os.path.relpath(p, root) if p.startswith(root) else p for p in ingest["path"]]
     context = {
         "r": report, "title": dyad_title(report.a, report.b), "version": version(), "csp": REPORT_CSP,
         "summary_rows": [dict(row, interval=interval(row)) for row in summary.to_dict("records")],

@@ -1,10 +1,10 @@
 """Where ``dyad report --data DIR`` looks for each public file, and which source adapter reads it.
 
 The table is data, not logic: one :class:`Entry` per glob pattern under DIR. A pattern may use
-``{a,b}`` alternatives and ``*`` wildcards; it matches files or folders. ``each=True`` ingests every match
-on its own (one provenance run per file, so one bad file does not block the others); ``each=False``
-hands the adapter the matched folder. ``root="package"`` entries read data shipped inside dyad
-(the political calendars) instead of DIR.
+``{a,b}`` alternatives and ``*`` wildcards; it matches files or folders. Every match is ingested on its own
+(one provenance run per file or folder, so one bad file does not block the others); a pattern naming a
+folder hands the adapter the whole folder. ``root="package"`` entries read data shipped inside dyad (the
+political calendars) instead of DIR.
 
 The same table is documented in docs/sources/layout.md; keep the two in step.
 """
