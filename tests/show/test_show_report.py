@@ -141,3 +141,38 @@ def test_cli_report_from_data_folder(unvotes_dir, tmp_path):
     assert out.is_file() and "wrote" in result.output
     html = out.read_text(encoding="utf-8")
     assert 'id="ingest"' in html and "unvotes" in html
+
+
+def test_cli_report_lists_a_bad_file_and_still_builds(unvotes_dir, tmp_path):
+    """A file the layout names but that cannot be ingested (garbage, or no adapter in this build) is
+    reported on stderr and in the report; the report is still written."""
+    from dyad.cli import cli
+
+    data = tmp_path / "data"
+    (data / "trade").mkdir(parents=True)
+    (data / "unvotes").symlink_to(unvotes_dir / "unvotes", target_is_directory=True)
+    (data / "trade" / "baci_bogus.csv").write_text("this is not,a BACI file\n\x00\x01,2\n")
+    out = tmp_path / "r.html"
+    result = CliRunner().invoke(cli, ["report", "CHN", "RUS", "--data", str(data), "--store",
+                                      str(tmp_path / "s.duckdb"), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "baci_bogus.csv" in html
+    row = re.search(r"<tr>\s*<td>baci</td>\s*<td>trade/baci_bogus.csv</td>\s*<td>([a-z ]+)</td>", html)
+    assert row is not None
+    if row.group(1) != "ingested":      # an adapter may also load nothing and quarantine every row
+        assert row.group(1) in ("failed", "not ingested")
+        assert "baci" in result.stderr and ("FAILED" in result.stderr or "NOT INGESTED" in result.stderr)
+
+
+def test_progress_quiet_without_a_terminal(monkeypatch, capsys):
+    from dyad.progress import progress, wanted
+
+    monkeypatch.delenv("DYAD_PROGRESS", raising=False)
+    assert wanted() is False                      # pytest captures stderr: not a TTY
+    assert list(progress(range(3), "x")) == [0, 1, 2]
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("DYAD_PROGRESS", "1")
+    assert wanted() is True
+    assert list(progress(range(3), "x")) == [0, 1, 2]
+    assert "x" in capsys.readouterr().err
