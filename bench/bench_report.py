@@ -35,7 +35,7 @@ def one_run(store_path: Path, data: Path, out: Path, a: str, b: str, charts: Pat
     slow = sorted(((r.seconds, r.indicator.id) for r in report.indicators), reverse=True)[:5]
     counts = {s: len(plan.by_status(s)) for s in ("ingested", "unchanged", "failed", "not ingested", "absent")}
     return {"ingest": t1 - t0, "report": t2 - t1, "total": t2 - t0, **report.timings, "slowest": slow,
-            "outcomes": counts, "indicators": len(report.indicators)}
+            "outcomes": counts, "n_indicators": len(report.indicators)}
 
 
 def main() -> None:
@@ -53,7 +53,7 @@ def main() -> None:
     for name, run in zip(("empty store (ingest + report)", "built store (report only)"), runs, strict=True):
         parts = ", ".join(f"{k} {run[k]:.1f} s" for k in ("ingest", "indicators", "analyses", "render", "charts")
                           if k in run)
-        print(f"{name}: total {run['total']:.1f} s ({parts}); {run['indicators']} indicators; "
+        print(f"{name}: total {run['total']:.1f} s ({parts}); {run['n_indicators']} indicators; "
               f"ingest outcomes {run['outcomes']}")
         print("   slowest indicators: " + ", ".join(f"{i} {s:.1f} s" for s, i in run["slowest"]))
     print(f"ratio empty / built: {runs[0]['total'] / runs[1]['total']:.2f}")
