@@ -176,3 +176,29 @@ def test_progress_quiet_without_a_terminal(monkeypatch, capsys):
     assert wanted() is True
     assert list(progress(range(3), "x")) == [0, 1, 2]
     assert "x" in capsys.readouterr().err
+
+
+def test_memoised_indicators_compute_once_and_restore(store):
+    from dyad import indicators as registry
+    from dyad.report.build import memoised_indicators
+
+    calls = []
+
+    def counted(store, a, b, by="year", **options):
+        calls.append((a, b, by, options))
+        return pd.DataFrame({"a": [a], "b": [b], "period": ["2000"], "indicator": ["t_count"], "value": [1.0],
+                             "n": [1]})
+
+    original = registry.register(Indicator("t_show_counted", "Counted", "u", "events", "m", counted))
+    try:
+        with memoised_indicators():
+            ind = registry.get("t_show_counted")
+            first = ind(store, "CHN", "RUS")
+            first.loc[0, "value"] = 99.0                      # a caller mutating its copy changes nothing
+            again = registry.get("t_show_counted").compute(store, "CHN", "RUS", by="year")
+            other = ind(store, "CHN", "RUS", by="year", dataset="icews")
+        assert again.loc[0, "value"] == 1.0
+        assert calls == [("CHN", "RUS", "year", {}), ("CHN", "RUS", "year", {"dataset": "icews"})]
+        assert registry.get("t_show_counted") is original     # the registry is restored
+    finally:
+        registry._REGISTRY.pop("t_show_counted", None)
