@@ -171,6 +171,8 @@ def _shorten_paths(frame: pd.DataFrame, col: str) -> tuple[pd.DataFrame, str]:
     if len(paths) < 2:
         return frame, ""
     root = os.path.commonpath(paths)
+    if root in ("/", ""):
+        return frame, ""
     frame = frame.copy()
     frame[col] = frame[col].map(lambda p: os.path.relpath(p, root) if isinstance(p, str) and p.startswith("/") else p)
     return frame, root
