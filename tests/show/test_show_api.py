@@ -129,3 +129,40 @@ def test_serve_refuses_remote_bind_without_flag():
     assert result.exit_code == 2 and "refusing to bind 0.0.0.0" in result.output
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5") and not is_loopback("example.org")
+
+
+def test_dyad_serve_command_serves_loopback(built_store):
+    """`dyad serve` as a user starts it: a subprocess on a free loopback port, stopped by its pid."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "dyad", "serve", "--store", str(built_store), "--port", str(port)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(url + "/api/indicators", timeout=5)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, proc.stderr.read().decode()
+                assert time.monotonic() < deadline, "dyad serve did not start"
+                time.sleep(0.3)
+        assert r.status_code == 200 and {i["id"] for i in r.json()} == {i.id for i in all_indicators()}
+        # DNS-rebinding guard: a foreign Host header is refused on a loopback bind
+        assert httpx.get(url + "/api/indicators", headers={"host": "evil.example"}, timeout=5).status_code == 400
+    finally:
+        proc.terminate()
+        proc.wait(15)

@@ -196,7 +196,7 @@ def test_memoised_indicators_compute_once_and_restore(store):
             first = ind(store, "CHN", "RUS")
             first.loc[0, "value"] = 99.0                      # a caller mutating its copy changes nothing
             again = registry.get("t_show_counted").compute(store, "CHN", "RUS", by="year")
-            other = ind(store, "CHN", "RUS", by="year", dataset="icews")
+            ind(store, "CHN", "RUS", by="year", dataset="icews")
         assert again.loc[0, "value"] == 1.0
         assert calls == [("CHN", "RUS", "year", {}), ("CHN", "RUS", "year", {"dataset": "icews"})]
         assert registry.get("t_show_counted") is original     # the registry is restored

@@ -198,8 +198,12 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment) -> None:
                  indicator: str | None = Query(None, max_length=64),
                  start: str | None = Query(None, max_length=10), end: str | None = Query(None, max_length=10)):
         a, b = v.dyad(a, b)
-        d = v.direction(direction)
         chosen = v.indicator(indicator) if indicator else None
+        if direction is None and chosen is None:
+            # First visit: one direction, not every indicator (computing all of them takes a while).
+            direction = next((code for code in DIRECTIONS if any(code in i.directions for i in all_indicators())),
+                             "all")
+        d = v.direction(direction)
         lo, hi = v.date_range(start, end)
         inds = [i for i in all_indicators()
                 if (d is None or d in i.directions) and (chosen is None or i.id == chosen.id)]
@@ -210,7 +214,7 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment) -> None:
             svg = Markup(charts.to_svg(charts.indicator_spec(res, events))) if res.ok else None
             shown.append((res, svg))
         return page("explorer.html.j2", a=a, b=b, shown=shown, directions=DIRECTIONS, direction=d or "all",
-                    indicators=all_indicators(), indicator=chosen.id if chosen else "",
+                    indicators=all_indicators(), indicator=chosen.id if chosen else "", events=len(events),
                     start=start or "", end=end or "")
 
     @app.get("/dyads/{a}/{b}/scorecard", include_in_schema=False)
