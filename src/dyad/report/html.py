@@ -102,6 +102,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         "groups": rd.directions_of(report.indicators), "directions": DIRECTIONS,
         "analyses": [(k, TITLES[k], report.analyses[k]) for k in ANALYSES],
         "chart_ids": chart_ids, "ingest": ingest,
+        "ingest_sources": report.ingest.by_source() if report.ingest is not None else None,
         "problems": [] if report.ingest is None else [o for o in report.ingest.outcomes
                                                      if o.status in ("failed", "not ingested", "absent")],
         "methods": methods_docs(),

@@ -42,6 +42,18 @@ class IngestPlan:
         return pd.DataFrame([o.__dict__ for o in self.outcomes],
                             columns=list(Outcome.__dataclass_fields__))
 
+    def by_source(self) -> pd.DataFrame:
+        """One row per source: how many matches ended in each status, and the distinct problems."""
+        frame = self.to_frame()
+        if frame.empty:
+            return pd.DataFrame(columns=["source", *STATUSES, "rows_new", "problems"])
+        counts = pd.crosstab(frame["source"], frame["status"]).reindex(columns=list(STATUSES), fill_value=0)
+        problems = (frame[frame["status"].isin(["failed", "not ingested", "absent"])]
+                    .groupby("source")["message"].agg(lambda m: " | ".join(dict.fromkeys(m))))
+        out = counts.assign(rows_new=frame.groupby("source")["rows_new"].sum(), problems=problems).fillna("")
+        order = list(dict.fromkeys(frame["source"]))
+        return out.reindex(order).reset_index()
+
     def by_status(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
 
