@@ -166,3 +166,21 @@ def test_dyad_serve_command_serves_loopback(built_store):
     finally:
         proc.terminate()
         proc.wait(15)
+
+
+def test_internal_errors_are_terse_and_keep_headers(built_store, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from dyad.web import create_app
+
+    app = create_app(built_store)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("secret internals /etc/passwd")
+
+    monkeypatch.setattr(app.state.service, "calendar", broken)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/calendar/CHN")
+    assert r.status_code == 500 and r.json()["error"] == "internal_error"
+    assert "secret" not in r.text and "Traceback" not in r.text
+    assert r.headers["x-content-type-options"] == "nosniff" and "default-src 'none'" in r.headers["content-security-policy"]

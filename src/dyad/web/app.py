@@ -104,6 +104,14 @@ def _errors(app: FastAPI, env: jinja2.Environment) -> None:
                   for e in exc.errors()]
         return reply(request, 422, {"error": "invalid_parameter", "detail": detail})
 
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception):
+        # Outside the header middleware (Starlette answers 500s at the outermost layer): set headers here.
+        response = reply(request, 500, {"error": "internal_error",
+                                        "detail": f"the server could not answer ({type(exc).__name__}); see its log"})
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
         return reply(request, exc.status_code, {"error": "http_error", "detail": str(exc.detail)})
