@@ -22,7 +22,6 @@ from dyad.indicators import DIRECTIONS, all_indicators
 from dyad.output import records
 from dyad.report import charts
 from dyad.report.html import fmt_value, frame_html
-from dyad.report.optional import run_optional
 from dyad.web import validate as v
 from dyad.web.service import Service
 
@@ -171,7 +170,7 @@ def _api(app: FastAPI, service: Service) -> None:
     @app.get("/api/scorecard/{a}/{b}", tags=["dyads"], summary="The proposal scorecard for a dyad")
     def scorecard(a: str, b: str):
         a, b = v.dyad(a, b)
-        section = run_optional("scorecard", service.store(), a, b)
+        section = service.optional("scorecard", a, b)
         return {"a": a, "b": b, "available": section.available, "note": section.note,
                 "tables": {k or "scorecard": records(f) for k, f in section.frames.items()}}
 
@@ -228,7 +227,7 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment) -> None:
     @app.get("/dyads/{a}/{b}/scorecard", include_in_schema=False)
     def scorecard_page(a: str, b: str):
         a, b = v.dyad(a, b)
-        return page("scorecard.html.j2", a=a, b=b, section=run_optional("scorecard", service.store(), a, b))
+        return page("scorecard.html.j2", a=a, b=b, section=service.optional("scorecard", a, b))
 
     @app.get("/dyads/{a}/{b}/report.html", include_in_schema=False)
     def report(a: str, b: str):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -25,8 +24,32 @@ class Service:
         self._all: list[Store] = []
         self._lock = threading.Lock()
         self.store()      # fail at start-up, not on the first request, when the store is missing
-        self.series = lru_cache(maxsize=1024)(self._series)
-        self.report_html = lru_cache(maxsize=8)(self._report_html)
+        self._memo: dict[tuple, object] = {}
+        self._key_locks: dict[tuple, threading.Lock] = {}
+
+    def _once(self, key: tuple, compute):
+        """Compute ``key`` once even when many requests ask for it at the same moment; then serve it from
+        memory (the store is read-only, so the answer cannot change while the app runs)."""
+        if key in self._memo:
+            return self._memo[key]
+        with self._lock:
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memo:
+                self._memo[key] = compute()
+        return self._memo[key]
+
+    def series(self, ind: Indicator, a: str, b: str, by: str) -> rd.IndicatorResult:
+        return self._once(("series", ind.id, a, b, by), lambda: rd.compute_indicator(self.store(), ind, a, b, by))
+
+    def optional(self, key: str, a: str, b: str):
+        """An optional analysis (scorecard, ...) for the dyad, computed once."""
+        from dyad.report.optional import run_optional
+
+        return self._once(("optional", key, a, b), lambda: run_optional(key, self.store(), a, b))
+
+    def report_html(self, a: str, b: str) -> bytes:
+        return self._once(("report", a, b), lambda: self._report_html(a, b))
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -44,9 +67,6 @@ class Service:
             self._all.clear()
 
     # -- indicator series ------------------------------------------------------------------------
-    def _series(self, ind: Indicator, a: str, b: str, by: str) -> rd.IndicatorResult:
-        return rd.compute_indicator(self.store(), ind, a, b, by)
-
     def filtered(self, ind: Indicator, a: str, b: str, by: str, start: dt.date | None,
                  end: dt.date | None) -> rd.IndicatorResult:
         """The series limited to periods whose middle falls in [start, end]."""
