@@ -135,6 +135,7 @@ def calendar_events(store, a: str, b: str) -> tuple[pd.DataFrame, str]:
 
 
 def _clean_calendar(frame: pd.DataFrame) -> pd.DataFrame:
+    """The calendar columns the report uses, dates parsed, undated rows dropped, sorted by date."""
     frame = frame.copy()
     for col in CAL_COLUMNS:
         if col not in frame.columns:

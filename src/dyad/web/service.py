@@ -96,13 +96,24 @@ class Service:
         return store.sql("SELECT DISTINCT country FROM votes ORDER BY country")["country"].tolist()
 
     def calendar(self, country: str, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+        """One country's calendar: through ``dyad.calendar`` when this build has it, else the store's table."""
+        from dyad.report.optional import find
+
         store = self.store()
-        if not store.has_table("calendar"):
+        module = find("calendar")
+        if not isinstance(module, str):
+            frame = rd._clean_calendar(module.entries(country, store=store))
+        elif store.has_table("calendar"):
+            frame = rd._clean_calendar(store.sql(
+                "SELECT country, date, kind, label, source FROM calendar WHERE country = ? ORDER BY date", [country]))
+        else:
             return pd.DataFrame(columns=rd.CAL_COLUMNS)
-        return store.sql(
-            "SELECT country, date, kind, label, source FROM calendar WHERE (country = ? OR country LIKE ?) "
-            "AND date >= coalesce(?, DATE '0001-01-01') AND date <= coalesce(?, DATE '9999-12-31') ORDER BY date",
-            [country, f"%{country}%", start, end])
+        if start is not None:
+            frame = frame[frame["date"] >= pd.Timestamp(start)]
+        if end is not None:
+            frame = frame[frame["date"] <= pd.Timestamp(end)]
+        frame = frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d"))
+        return frame.reset_index(drop=True)
 
     def dyad_calendar(self, a: str, b: str) -> pd.DataFrame:
         return rd.calendar_events(self.store(), a, b)[0]
