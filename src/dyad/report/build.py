@@ -19,7 +19,7 @@ from dyad.countries import resolve
 from dyad.report import charts
 from dyad.report import data as rd
 from dyad.report.ingest import IngestPlan
-from dyad.report.optional import OPTIONAL, Section, run_optional
+from dyad.report.optional import DEFAULT_AGENDA, OPTIONAL, Section, run_optional
 
 ANALYSES = ("index", "eventstudy", "sync", "scorecard")
 TITLES = {"index": "Index by direction", "eventstudy": "Event study", "sync": "Synchronisation",
@@ -52,7 +52,9 @@ class Report:
         for key in ANALYSES:
             section = self.analyses[key]
             for sub, frame in section.frames.items():
-                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip())
+                source = f"{OPTIONAL[key].module}, agenda {DEFAULT_AGENDA}" if key in ("index", "scorecard") \
+                    else OPTIONAL[key].module
+                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip(), source)
                 if spec is not None:
                     out[f"{key}-{sub}".strip("-")] = spec
         for res in self.indicators:

@@ -110,7 +110,7 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None) 
     return line_chart(result.frame, ind.label, ind.unit, source, events)
 
 
-def frame_spec(frame: pd.DataFrame, title: str) -> dict | None:
+def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -> dict | None:
     """A chart for an analysis table: a series over periods (one line per 'direction' if any), or an event
     study's estimate per offset with its interval; None for other tables."""
     if {"offset", "estimate"} <= set(frame.columns):
@@ -126,8 +126,7 @@ def frame_spec(frame: pd.DataFrame, title: str) -> dict | None:
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
     if len(rows) == 0:
         return None
-    out = line_chart(rows, title, "index (z-score units)", "dyad.analysis")
-    return out
+    return line_chart(rows, title, "index (z-score units)", source)
 
 
 def _offset_spec(frame: pd.DataFrame, title: str) -> dict | None:
