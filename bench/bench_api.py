@@ -19,11 +19,13 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+warnings.filterwarnings("ignore")      # library deprecation notices from worker threads would drown the result
 
 
 def build_store(folder: Path) -> Path:
