@@ -154,9 +154,5 @@ def specs_json(specs: dict[str, dict]) -> str:
     return json.dumps(specs, default=str, separators=(",", ":")).replace("<", "\\u003c")
 
 
-def optional_module_names() -> dict[str, str]:
-    return {k: v[0] for k, v in OPTIONAL.items()}
-
-
 def version() -> str:
     return __version__

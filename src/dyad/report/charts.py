@@ -44,8 +44,7 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
                events: pd.DataFrame | None = None, width: int = WIDTH, height: int = HEIGHT) -> dict:
     """A Vega-Lite spec: the value line (one colour per ordered pair), its interval band, event rules."""
     rows, temporal = series_frame(frame)
-    xtype = "temporal" if temporal else "ordinal"
-    x = alt.X("x", type=xtype, title=None, axis=_time_axis(rows) if temporal else alt.Axis(labelAngle=0))
+    x = alt.X("x", type="temporal" if temporal else "ordinal", title=None, axis=_time_axis(rows) if temporal else alt.Axis(labelAngle=0))
     multi = rows["pair"].nunique() > 1
     color = alt.Color("pair:N", title="direction") if multi else alt.value("#1f5f8b")
     base = alt.Chart(rows)
@@ -60,7 +59,7 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
         x=x, y=alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False)), color=color, tooltip=tooltip))
     if temporal and events is not None and len(events):
         lo, hi = min(rows["x"]), max(rows["x"])
-        ev = annotations(events)
+        ev = calendar_marks(events)
         ev = ev[(ev["x"] >= lo[:4]) & (ev["x"] <= hi[:4] + "-12-31")]
         if len(ev):
             layers.append(alt.Chart(ev).mark_rule(strokeDash=[3, 3], opacity=0.6).encode(
@@ -82,7 +81,7 @@ CYCLE_KINDS = {"presidential_election", "leadership_transition", "party_congress
 CATEGORY_COLORS = {"bilateral milestone": "#b2182b", "political cycle": "#7a7a7a"}
 
 
-def annotations(events: pd.DataFrame) -> pd.DataFrame:
+def calendar_marks(events: pd.DataFrame) -> pd.DataFrame:
     """Calendar rows to draw: pair entries as milestones, major cycle kinds of either side."""
     if events is None or len(events) == 0:
         return pd.DataFrame(columns=["x", "category", "kind", "label", "country"])

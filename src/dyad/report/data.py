@@ -59,6 +59,7 @@ class IndicatorResult:
         if not self.ok:
             return row
         frame = self.frame
+        assert frame is not None
         latest = frame.sort_values("period").groupby(["a", "b"]).tail(1).iloc[0]
         row.update(periods=int(frame["period"].nunique()), first=str(frame["period"].min()),
                    last=str(frame["period"].max()), latest=float(latest["value"]),

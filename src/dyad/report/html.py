@@ -91,7 +91,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
     if len(summary):
         summary = summary.sort_values(["direction", "indicator"], kind="stable")
     ingest = report.ingest.to_frame() if report.ingest is not None else None
-    if ingest is not None and report.ingest.data_dir:
+    if ingest is not None and report.ingest is not None and report.ingest.data_dir:
         root = report.ingest.data_dir
         ingest["path"] = [os.path.relpath(p, root) if p.startswith(root) else p for p in ingest["path"]]
     context = {

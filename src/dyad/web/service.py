@@ -73,6 +73,7 @@ class Service:
         res = self.series(ind, a, b, by)
         if not res.ok or (start is None and end is None):
             return res
+        assert res.frame is not None
         dates = res.frame["period"].map(rd.period_date)
         if dates.isna().any():
             from dyad.web.validate import BadRequest
