@@ -140,7 +140,7 @@ def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPla
     report.timings["render"] = time.perf_counter() - started
     if charts_dir is not None:
         started = time.perf_counter()
-        charts.export_charts(specs, Path(charts_dir))
+        charts.export_charts(specs, Path(charts_dir), progress_enabled=progress_enabled)
         report.timings["charts"] = time.perf_counter() - started
     return report
 

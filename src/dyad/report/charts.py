@@ -163,13 +163,17 @@ def to_svg(spec: dict) -> str:
     return _svg_cached(json.dumps(spec, sort_keys=True, default=str))
 
 
-def export_charts(specs: dict[str, dict], folder: Path, scale: float = 2.0) -> list[Path]:
+def export_charts(specs: dict[str, dict], folder: Path, scale: float = 2.0,
+                  progress_enabled: bool | None = None) -> list[Path]:
     """Write ``<name>.svg`` and ``<name>.png`` for every chart, for slides."""
     import vl_convert as vlc
 
+    from dyad.progress import progress
+
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, spec in specs.items():
+    for name, spec in progress(specs.items(), desc="charts", unit="chart", enabled=progress_enabled,
+                               total=len(specs)):
         stem = folder / slug(name)
         (stem.with_suffix(".svg")).write_text(to_svg(spec), encoding="utf-8")
         (stem.with_suffix(".png")).write_bytes(vlc.vegalite_to_png(spec, scale=scale))
