@@ -65,7 +65,8 @@ LAYOUT: tuple[Entry, ...] = (
     Entry("arms/sipri_trade_register_all_*.csv", "sipri", "SIPRI arms transfers register"),
     Entry("ungdc/speeches", "ungdc", "UN General Debate speeches (one .txt per country-session)"),
     Entry("ungdc/reference_session78_2023", "ungdc", "UN General Debate, all speeches of 2023"),
-    Entry("wdi/*.csv", "wdi", "World Bank indicators (World Bank CSV layout)"),
+    # Not wdi/*.csv: cow_sdp_gdp_CHN_RUS.csv there is a Correlates of War GDP slice, not a World Bank layout.
+    Entry("wdi/{WB*,worldbank_*,gdp_*}.csv", "wdi", "World Bank indicators (World Bank CSV layouts)"),
     Entry("calendars", "calendar", "political-cycle events and bilateral milestones shipped with dyad",
           root="package"),
 )
