@@ -52,7 +52,9 @@ class IngestPlan:
                     .groupby("source")["message"].agg(lambda m: " | ".join(dict.fromkeys(m))))
         out = counts.assign(rows_new=frame.groupby("source")["rows_new"].sum(), problems=problems).fillna("")
         order = list(dict.fromkeys(frame["source"]))
-        return out.reindex(order).reset_index()
+        out = out.reindex(order).reset_index()
+        out.columns.name = None          # else the HTML table grows an empty "status" header cell
+        return out
 
     def by_status(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]
