@@ -41,6 +41,9 @@ def test_missing_adapter_is_listed_not_dropped(tmp_path):
     assert "no source adapter named 'no-such-adapter'" in frame.loc[0, "message"]
     assert frame.loc[0, "path"].endswith("one.csv")
     assert "nothing matches y/*.csv" in frame.loc[1, "message"]
+    summary = plan.by_source().set_index("source")
+    assert summary.loc["no-such-adapter", "not ingested"] == 1 and summary.loc["unvotes", "absent"] == 1
+    assert "no source adapter" in summary.loc["no-such-adapter", "problems"]
 
 
 def _broken_reader(path, **_):
