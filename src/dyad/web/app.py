@@ -212,8 +212,8 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment) -> None:
                              "all")
         d = v.direction(direction)
         lo, hi = v.date_range(start, end)
-        inds = [i for i in all_indicators()
-                if (d is None or d in i.directions) and (chosen is None or i.id == chosen.id)]
+        # A chosen indicator is shown whatever the direction filter says (the form keeps both fields).
+        inds = [chosen] if chosen else [i for i in all_indicators() if d is None or d in i.directions]
         events = service.dyad_calendar(a, b)
         shown = []
         for ind in inds:
