@@ -20,6 +20,10 @@ COMMANDS = [
     "dyad.cli.sources",
     "dyad.cli.alignment",
     "dyad.cli.indicators",
+    "dyad.cli.speeches",
+    "dyad.cli.doc",
+    "dyad.cli.cycles",
+    "dyad.cli.trade",
     "dyad.cli.show",
 ]
 
