@@ -51,10 +51,10 @@ def _broken_reader(path, **_):
 
 
 def test_failed_file_is_reported_and_store_unchanged(store, tmp_path):
-    sources.register(sources.SimpleAdapter("show-test-broken", "always fails", ("events",), _broken_reader))
+    sources.register(sources.SimpleAdapter("test-show-broken", "always fails", ("events",), _broken_reader))
     (tmp_path / "bad").mkdir()
     (tmp_path / "bad" / "f.csv").write_text("garbage\n")
-    layout = (Entry("bad/*.csv", "show-test-broken", "test"),)
+    layout = (Entry("bad/*.csv", "test-show-broken", "test"),)
     plan = ingest_layout(store, tmp_path, layout, show_progress=False)
     (outcome,) = plan.outcomes
     assert outcome.status == "failed"
