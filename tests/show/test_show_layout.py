@@ -28,7 +28,7 @@ def test_entry_matches_only_named_files(tmp_path):
 def test_layout_names_every_source_in_the_brief():
     named = {e.source for e in LAYOUT}
     assert named == {"unvotes", "gdelt", "icews", "baci", "comtrade", "oec", "cow-trade", "sipri", "ungdc",
-                     "wdi", "calendar"}
+                     "wdi", "calendar", "peacesciencer"}
 
 
 def test_missing_adapter_is_listed_not_dropped(tmp_path):

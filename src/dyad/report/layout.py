@@ -62,6 +62,11 @@ LAYOUT: tuple[Entry, ...] = (
     Entry("trade/comtrade_*.csv", "comtrade", "UN Comtrade monthly trade"),
     Entry("trade/exports_russia_to_china_*.csv", "oec", "OEC-style HS4 exports"),
     Entry("trade/cow_trade_ndy.rda", "cow-trade", "Correlates of War dyadic trade 1870-2014"),
+    Entry("trade/cow_trade_sy.rda", "cow-trade", "Correlates of War state trade totals"),
+    # The peacesciencer tables the adapter recognises; LEAD, leader_codes and ps_data_version are metadata.
+    Entry("politics/{archigos,archigossums,atop_alliance,ccode_democracy,cow_alliance,cow_igo_ndy,"
+          "cow_mid_ddydisps,cow_mindist,cow_nmc,gml_mid_ddydisps,td_rivalries,tss_rivalries}.rda",
+          "peacesciencer", "dyad-year and state-year covariates (alliances, IGOs, disputes, leaders, ...)"),
     Entry("arms/sipri_trade_register_all_*.csv", "sipri", "SIPRI arms transfers register"),
     Entry("ungdc/speeches", "ungdc", "UN General Debate speeches (one .txt per country-session)"),
     Entry("ungdc/reference_session78_2023", "ungdc", "UN General Debate, all speeches of 2023"),
