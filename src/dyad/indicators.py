@@ -31,6 +31,7 @@ BUILTIN = [
     "dyad.measures.alignment",
     "dyad.measures.speech",
     "dyad.measures.trade", "dyad.measures.arms", "dyad.measures.covariates",
+    "dyad.measures.events",
 ]
 
 

@@ -19,6 +19,7 @@ COMMANDS = [
     "dyad.cli.ingest",
     "dyad.cli.sources",
     "dyad.cli.alignment",
+    "dyad.cli.events",
     "dyad.cli.indicators",
     "dyad.cli.speeches",
     "dyad.cli.doc",

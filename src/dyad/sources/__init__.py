@@ -32,6 +32,8 @@ BUILTIN = [
     "dyad.sources.calendar",
     "dyad.sources.baci", "dyad.sources.comtrade", "dyad.sources.oec", "dyad.sources.cow_trade",
     "dyad.sources.sipri", "dyad.sources.wdi", "dyad.sources.peacesciencer",
+    "dyad.sources.gdelt",
+    "dyad.sources.icews",
 ]
 
 
