@@ -26,6 +26,7 @@ COMMANDS = [
     "dyad.cli.cycles",
     "dyad.cli.trade",
     "dyad.cli.agenda",
+    "dyad.cli.show",
 ]
 
 

@@ -1,0 +1,158 @@
+"""Assemble the report: gather (:func:`collect`), render to HTML (:func:`render_html`), write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dyad import __version__
+from dyad.countries import name as country_name
+from dyad.countries import resolve
+from dyad.report import charts
+from dyad.report import data as rd
+from dyad.report.ingest import IngestPlan
+from dyad.report.optional import DEFAULT_AGENDA, OPTIONAL, Section, run_optional
+
+ANALYSES = ("index", "eventstudy", "sync", "scorecard")
+TITLES = {"index": "Index by direction", "eventstudy": "Event study", "sync": "Synchronisation",
+          "scorecard": "Proposal scorecard"}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, before rendering."""
+
+    a: str
+    b: str
+    created: str
+    indicators: list[rd.IndicatorResult]
+    analyses: dict[str, Section]
+    calendar: pd.DataFrame
+    calendar_note: str
+    coverage: pd.DataFrame
+    runs: pd.DataFrame
+    runs_root: str
+    files: pd.DataFrame
+    files_root: str
+    quarantine: pd.DataFrame
+    ingest: IngestPlan | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def specs(self) -> dict[str, dict]:
+        """Every chart's Vega-Lite spec, keyed by a readable name (also the export file name)."""
+        out: dict[str, dict] = {}
+        for key in ANALYSES:
+            section = self.analyses[key]
+            for sub, frame in section.frames.items():
+                source = f"{OPTIONAL[key].module}, agenda {DEFAULT_AGENDA}" if key in ("index", "scorecard") \
+                    else OPTIONAL[key].module
+                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip(), source)
+                if spec is not None:
+                    out[f"{key}-{sub}".strip("-")] = spec
+        for res in self.indicators:
+            if res.ok:
+                out[res.indicator.id] = charts.indicator_spec(res, self.calendar)
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        return pd.DataFrame([r.summary() for r in self.indicators])
+
+
+_MEMO_LOCK = threading.Lock()
+
+
+@contextmanager
+def memoised_indicators():
+    """While a report is built, every registered indicator remembers its results per (store, a, b, by,
+    options): the index, scorecard, event study and synchronisation ask for the same series the indicator
+    section computed, and each would otherwise compute it again. The registry is restored on exit; the lock
+    keeps two report builds (dashboard threads) from interleaving the swap."""
+    from dyad import indicators as registry
+
+    registry.load()
+    with _MEMO_LOCK:
+        saved = dict(registry._REGISTRY)
+        cache: dict[tuple, pd.DataFrame] = {}
+
+        def remember(ind):
+            def compute(store, a, b, by="year", **options):
+                key = (ind.id, id(store), a, b, by, repr(sorted(options.items())))
+                if key not in cache:
+                    cache[key] = ind.compute(store, a, b, by=by, **options)
+                return cache[key].copy()
+
+            return dataclasses.replace(ind, compute=compute)
+
+        try:
+            registry._REGISTRY.update({k: remember(v) for k, v in saved.items()})
+            yield
+        finally:
+            registry._REGISTRY.clear()
+            registry._REGISTRY.update(saved)
+
+
+def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
+            progress_enabled: bool | None = None) -> Report:
+    """Compute everything the report needs from the store (read-only work)."""
+    a, b = resolve(a), resolve(b)
+    if a == b:
+        raise ValueError(f"a dyad needs two different countries; got {a} twice")
+    with memoised_indicators():
+        return _collect(store, a, b, ingest, progress_enabled)
+
+
+def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled: bool | None) -> Report:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    results = rd.compute_all(store, a, b, progress_enabled)
+    timings["indicators"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analyses = {key: run_optional(key, store, a, b) for key in ANALYSES}
+    timings["analyses"] = time.perf_counter() - started
+    calendar, cal_note = rd.calendar_events(store, a, b)
+    return Report(a, b, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), results, analyses,
+                  calendar, cal_note, rd.table_coverage(store), *rd.provenance_runs(store),
+                  *rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings)
+
+
+def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPlan | None = None,
+                 charts_dir: str | Path | None = None, progress_enabled: bool | None = None) -> Report:
+    """Collect, render and write the report to ``output``; with ``charts_dir`` also SVG + PNG per chart."""
+    from dyad.report.html import render_html
+
+    report = collect(store, a, b, ingest, progress_enabled)
+    started = time.perf_counter()
+    specs = report.specs()
+    html = render_html(report, specs)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(output)
+    report.timings["render"] = time.perf_counter() - started
+    if charts_dir is not None:
+        started = time.perf_counter()
+        charts.export_charts(specs, Path(charts_dir), progress_enabled=progress_enabled)
+        report.timings["charts"] = time.perf_counter() - started
+    return report
+
+
+def dyad_title(a: str, b: str) -> str:
+    return f"{country_name(a)} – {country_name(b)}"
+
+
+def specs_json(specs: dict[str, dict]) -> str:
+    """JSON for a ``<script type="application/json">`` element ("<" escaped so it cannot end the element)."""
+    return json.dumps(specs, default=str, separators=(",", ":")).replace("<", "\\u003c")
+
+
+def version() -> str:
+    return __version__

@@ -1,0 +1,160 @@
+"""Tested as a person would: headless Chromium opens the report file and the dashboard, waits for the
+charts, uses the filters, reads the console, and saves screenshots under artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+
+import pytest
+
+from dyad.indicators import DIRECTIONS, all_indicators
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1300,1800"]
+
+
+def _need_browser():
+    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+        msg = "Debian chromium and chromium-driver are needed (apt-get install -y chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    _need_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def _console_errors(driver) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def _wait(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting for the page")
+
+
+@pytest.fixture(scope="module")
+def report_path(built_store, tmp_path_factory):
+    from dyad.report import build_report
+    from dyad.store import open_store
+
+    out = tmp_path_factory.mktemp("browser") / "report.html"
+    with open_store(built_store, read_only=True) as store:
+        build_report(store, "CHN", "RUS", out, progress_enabled=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(built_store):
+    import uvicorn
+
+    from dyad.web import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(built_store, allowed_hosts=["127.0.0.1", "localhost"])
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    _wait(lambda: srv.started, 30)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+
+
+def test_report_renders_charts_offline(browser, report_path, artifacts):
+    from selenium.webdriver.common.by import By
+
+    browser.get(report_path.as_uri())
+    figures = browser.find_elements(By.CSS_SELECTOR, "figure.chart")
+    assert len(figures) >= 5
+    _wait(lambda: all(f.find_elements(By.CSS_SELECTOR, "svg") for f in figures))
+    for fig in figures:
+        marks = fig.find_elements(By.CSS_SELECTOR, "svg path")
+        assert marks, f"chart {fig.get_attribute('data-chart')} has no drawn marks"
+        assert "could not be drawn" not in fig.text
+    assert _console_errors(browser) == []
+    browser.save_screenshot(str(artifacts / "report-top.png"))
+    browser.execute_script("document.getElementById('indicators').scrollIntoView()")
+    browser.save_screenshot(str(artifacts / "report-indicators.png"))
+
+
+def test_dashboard_picker_and_filters(browser, server, artifacts):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(server + "/")
+    a, b = browser.find_element(By.ID, "a"), browser.find_element(By.ID, "b")
+    a.clear(), a.send_keys("China")
+    b.clear(), b.send_keys("Russia")
+    browser.find_element(By.CSS_SELECTOR, "#picker button").click()
+    _wait(lambda: browser.current_url.endswith("/dyads/CHN/RUS"))
+    # first visit: the first direction that has indicators
+    first = next(d for d in DIRECTIONS if any(d in i.directions for i in all_indicators()))
+    boxes = browser.find_elements(By.CSS_SELECTOR, "div.indicator")
+    assert [x.get_attribute("data-indicator") for x in boxes] == [i.id for i in all_indicators() if first in i.directions]
+    for box in boxes:      # each indicator: a drawn chart, or the reason it has none (store without its source)
+        assert box.find_elements(By.CSS_SELECTOR, "figure.chart svg") or box.find_elements(By.CSS_SELECTOR, ".missing")
+    browser.save_screenshot(str(artifacts / "dashboard-all.png"))
+
+    # narrow to one indicator and a time range: the chart and its table now cover 2005-2014 only
+    Select(browser.find_element(By.ID, "indicator")).select_by_value("un_agreement")
+    browser.find_element(By.ID, "start").send_keys("2005")
+    browser.find_element(By.ID, "end").send_keys("2014")
+    browser.find_element(By.ID, "apply").click()
+    fig = _wait(lambda: browser.find_elements(By.CSS_SELECTOR, "figure.chart[data-rows='10']"))[0]
+    assert (fig.get_attribute("data-first"), fig.get_attribute("data-last")) == ("2005", "2014")
+    assert fig.find_elements(By.CSS_SELECTOR, "svg path")
+    browser.save_screenshot(str(artifacts / "dashboard-filtered.png"))
+
+    # a direction with no UN-vote indicator: the page says which indicators it shows
+    Select(browser.find_element(By.ID, "indicator")).select_by_value("")
+    Select(browser.find_element(By.ID, "direction")).select_by_value("D3")
+    browser.find_element(By.ID, "apply").click()
+    expected = [i.id for i in all_indicators() if "D3" in i.directions]
+    _wait(lambda: "direction=D3" in browser.current_url)
+    shown = [e.get_attribute("data-indicator") for e in browser.find_elements(By.CSS_SELECTOR, "div.indicator")]
+    assert shown == expected
+    if not expected:
+        assert browser.find_element(By.ID, "no-indicators").is_displayed()
+    assert _console_errors(browser) == []
+
+
+def test_dashboard_scorecard_and_error_pages(browser, server, artifacts):
+    from selenium.webdriver.common.by import By
+
+    browser.get(server + "/dyads/CHN/RUS/scorecard")
+    assert browser.find_element(By.ID, "scorecard").is_displayed()
+    browser.save_screenshot(str(artifacts / "dashboard-scorecard.png"))
+    browser.get(server + "/dyads/CHN/Atlantis")
+    assert "invalid_country" in browser.find_element(By.ID, "error").text
