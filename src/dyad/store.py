@@ -85,7 +85,9 @@ class IngestResult:
 class Store:
     """A dyad store. Use :func:`open_store`; close with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, read_only: bool = False, engine_name: str | None = None):
+        # Where measures run (duckdb or spark); ingest always writes through DuckDB.
+        self.engine = _engine_name(engine_name)
         self.path = None if path == ":memory:" else Path(path) if path is not None else default_path()
         self.read_only = read_only
         if self.path is not None and not read_only:
@@ -147,7 +149,9 @@ class Store:
         return bool(rows[0][0])
 
     def table(self, name: str):
-        """An Ibis table expression for a canonical table (created empty if absent)."""
+        """An Ibis table expression for a canonical table on :attr:`engine` (created empty if absent)."""
+        if self.engine != "duckdb":
+            return engine.table(self, name, self.engine)
         if not self.has_table(name):
             if self.read_only:
                 return engine.memtable(pd.DataFrame(
@@ -318,6 +322,17 @@ def _pause_for_tests(point: str) -> None:
         time.sleep(float(os.environ.get("DYAD_TEST_PAUSE_SECONDS", "60")))
 
 
-def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:
-    """Open (or create) a dyad store; ``None`` means :func:`default_path`."""
-    return Store(path, read_only=read_only)
+def _engine_name(name: str | None) -> str:
+    try:
+        return engine.check_engine(name)
+    except engine.EngineError as exc:
+        raise StoreError(str(exc)) from exc
+
+
+def open_store(path: str | Path | None = None, read_only: bool = False, engine_name: str | None = None) -> Store:
+    """Open (or create) a dyad store; ``None`` means :func:`default_path`.
+
+    ``engine_name`` (default ``$DYAD_ENGINE`` or duckdb) is where measures run: :meth:`Store.table`
+    returns tables on that engine's backend.
+    """
+    return Store(path, read_only=read_only, engine_name=engine_name)
