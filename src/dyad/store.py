@@ -241,7 +241,6 @@ class Store:
             pass
 
     def _commit(self, ingest_id: int, result: sources.ReadResult) -> int:
-        con = self.con
         rows_new = 0
         self._run("BEGIN TRANSACTION")
         try:
