@@ -1,7 +1,7 @@
 """One suite, every engine: the measures give identical results on DuckDB and on Spark.
 
-Hook for measures merged later: ``PARITY_INPUTS`` maps a source adapter's name to small real files
-(paths under ../shared/data). Every registered adapter listed there is ingested into the parity store,
+Hook for measures merged later: ``SAMPLE_INPUTS`` (tests/sample_inputs.py) maps a source adapter's
+name to small real files (paths under ../shared/data). Every registered adapter listed there is ingested into the parity store,
 and every registered indicator (``un_*`` now; ``ev_*`` and ``trade_*`` once their branches are merged)
 is computed for China-Russia on each engine and compared with DuckDB. An indicator whose source tables
 stay empty fails under CI (skips elsewhere) with a message saying which line to add here.
@@ -20,22 +20,13 @@ import pytest
 
 from conftest import need_data
 from dyad import indicators, schema
+from sample_inputs import SAMPLE_INPUTS
 
 ENGINES = ["duckdb", "spark"]
 BASELINE = "duckdb"
 
-PARITY_INPUTS: dict[str, list[tuple[str, ...]]] = {
-    # The unvotes package tables (not the 2016 release): 870,109 votes, 6,203 roll calls.
-    "unvotes": [("unvotes", "un_roll_calls.rda"), ("unvotes", "un_roll_call_issues.rda"),
-                ("unvotes", "un_votes.rda")],
-    # Events and trade adapters (branches events, trade), under the names they register.
-    "gdelt": [("events", "gdelt", "gdelt2_20191024143000.export.CSV"),
-              ("events", "gdelt", "gdelt2_actor1CHN_added20180105_gdeltPyR.csv")],
-    "icews": [("events", "icews", "icews_events.2018.sample.tab")],
-    "baci": [("trade", "baci_russia_china_processed_2017_2023.csv")],
-    "comtrade": [("trade", "comtrade_imports_chn_from_rus_2017_2024.csv")],
-    "cow_trade": [("trade", "cow_trade_CHN_RUS_1870_2014.csv")],
-}
+# The hook for sources merged later is tests/sample_inputs.py (one line per adapter).
+PARITY_INPUTS = SAMPLE_INPUTS
 
 
 def spark_ready() -> str | None:
@@ -132,7 +123,7 @@ def test_indicator_parity(stores, engine, indicator_id):
     empty = [t for t in source_tables(ind) if stores[BASELINE].count(t) == 0]
     if empty or not source_tables(ind):
         message = (f"{indicator_id}: source tables {empty or ind.source!r} are empty in the parity store; "
-                   "add the adapter that fills them and a small real file to PARITY_INPUTS")
+                   "add the adapter that fills them and a small real file to tests/sample_inputs.py")
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
