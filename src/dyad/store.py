@@ -101,8 +101,7 @@ class Store:
         try:
             self.con = engine.raw_connect(self.path, read_only=read_only)
         except engine.duckdb_error_types() as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}. If another dyad process is "
-                             f"writing it, wait for it to finish; otherwise pass --store PATH.") from exc
+            raise _open_error(self.path, exc, read_only) from exc
         self._ibis = None
         if not read_only:
             self._init_meta()
@@ -300,11 +299,26 @@ class Store:
             self.con.unregister("_rejects")
 
 
+def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:
+    text = str(exc).lower()
+    if "permission" in text or "read-only" in text:
+        fix = ("the store file is not readable" if read_only else
+               "the store file or its folder is not writable: commands that only read open it read-only; "
+               "to ingest, pass a writable --store PATH")
+    elif "lock" in text:
+        fix = "another dyad process is writing it; wait for it to finish or pass another --store PATH"
+    elif "no space" in text or "file too large" in text:
+        fix = "the disk is full; free space or move the store with --store PATH"
+    else:
+        fix = "if it is not a dyad store (DuckDB file), pass another --store PATH"
+    return StoreError(f"cannot open the store {path}: {exc}. {fix[0].upper()}{fix[1:]}.")
+
+
 def _write_error(path: Path | None, exc: BaseException) -> StoreError:
     text = str(exc)
     if "read-only" in text.lower() or "permission" in text.lower():
         fix = "the store file or its folder is read-only; pass a writable --store PATH"
-    elif "no space" in text.lower() or "disk" in text.lower():
+    elif any(w in text.lower() for w in ("no space", "disk", "file too large", "quota")):
         fix = "the disk is full; free space or move the store with --store PATH"
     else:
         fix = "nothing was changed; check the message above"

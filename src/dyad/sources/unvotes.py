@@ -13,6 +13,7 @@ to do with the last two. Countries are resolved to ISO3 with the UN seat history
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,9 @@ def _load_frames(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
     elif name.endswith((".csv", ".csv.gz")):
         try:
             frames = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"])}
-        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        except pd.errors.EmptyDataError as exc:
+            raise SourceError(f"{path}: the file is empty (no header line). Download or export it again.") from exc
+        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
             raise SourceError(f"{path}: cannot parse as CSV ({exc}). Is it a complete CSV export "
                               "of the unvotes tables?") from exc
     else:
