@@ -7,12 +7,12 @@ import signal
 import time
 
 import pytest
-from conftest import need_data
 from faultlib import fingerprint, spawn
-from sample_inputs import SAMPLE_INPUTS
 
+from conftest import need_data
 from dyad import sources
 from dyad.store import open_store
+from sample_inputs import SAMPLE_INPUTS
 
 INGEST = """
 import sys

@@ -10,9 +10,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import need_data
 from faultlib import fingerprint, python_env
 
+from conftest import need_data
 from dyad.store import StoreError, open_store
 
 NOBODY = 65534
