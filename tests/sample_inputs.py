@@ -32,3 +32,10 @@ TEXT_FILES: list[tuple[str, ...]] = [
     ("trade", "baci_russia_china_processed_2017_2023.csv"),
     ("wdi", "WB2018_API_SP.POP.TOTL_DS2_en_csv_v2.csv"),
 ]
+
+# Text files in an adapter's own format, for fuzzing with mutated lines (adapters whose SAMPLE_INPUTS are
+# text use those; the rest fall back to TEXT_FILES).
+TEXT_SAMPLES: dict[str, list[tuple[str, ...]]] = {
+    "unvotes": [("unvotes", "un_votes.csv.gz"), ("unvotes", "un_roll_calls.csv.gz"),
+                ("unvotes", "un_roll_call_issues.csv")],
+}

@@ -90,3 +90,20 @@ def test_old_release_vote_code_outside_codebook(seeded, tmp_path):
     reasons = seeded.quarantine(result.ingest_id)["reason"].tolist()
     assert reasons[0].startswith("vote code 5 is not in the codebook")
     assert reasons[1] == "COW code 999 is unknown: add it to reference/cow_states.csv"
+
+
+def test_numbers_beyond_the_column_types_are_quarantined(seeded, tmp_path):
+    """Found by the fuzzer: 1e309 crashed the integer cast and 10^23 wrapped to a negative rcid."""
+    votes = tmp_path / "votes.csv"
+    votes.write_text(HEADER + "1e23,China,CN,yes\n1e309,Russia,RU,no\n3.5,Peru,PE,no\n9004,France,FR,yes\n")
+    result = seeded.ingest("unvotes", votes)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 1, 3)
+    assert set(seeded.quarantine(result.ingest_id)["reason"]) == {"rcid is not a whole number"}
+    assert seeded.sql("SELECT min(rcid) AS m FROM votes")["m"].iloc[0] == 9004
+    calls = tmp_path / "un_roll_calls.csv"
+    calls.write_text("rcid,session,importantvote,date,unres,amend,para,short,descr\n"
+                     "9005,inf,0,2019-01-01,R/73/1,0,0,a,b\n9006,3000000000,0,2019-01-01,R/73/2,0,0,a,b\n"
+                     "9007,73,0,2019-01-01,R/73/3,0,0,a,b\n")
+    result = seeded.ingest("unvotes", calls)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 1, 2)
+    assert seeded.sql("SELECT rcid, session FROM rollcalls").values.tolist() == [[9007, 73]]
