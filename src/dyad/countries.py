@@ -282,8 +282,9 @@ def name(iso3: str) -> str:
 def code_map(scheme: str) -> dict:
     """The whole mapping of one code system to ISO3 (for vectorised joins in adapters)."""
     t = _tables()
-    table = {"iso2": t.iso2, "m49": t.m49, "cow": t.cow, "cow_abb": t.cow_abb, "cameo": t.cameo,
-             "name": t.names}.get(scheme)
+    tables: dict[str, dict] = {"iso2": t.iso2, "m49": t.m49, "cow": t.cow, "cow_abb": t.cow_abb,
+                               "cameo": t.cameo, "name": t.names}
+    table = tables.get(scheme)
     if table is None:
         raise ValueError(f"no code map for scheme {scheme!r}")
     return dict(table)

@@ -178,9 +178,9 @@ class Store:
         """What is loaded: per source, the latest successful runs and the table sizes."""
         prov = self.sql(
             "SELECT source, count(*) FILTER (WHERE status = 'ok') AS ingests, "
-            "sum(rows_read) FILTER (WHERE status = 'ok') AS rows_read, "
-            "sum(rows_new) FILTER (WHERE status = 'ok') AS rows_new, "
-            "sum(rows_rejected) FILTER (WHERE status = 'ok') AS rows_rejected, "
+            "CAST(sum(rows_read) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_read, "
+            "CAST(sum(rows_new) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_new, "
+            "CAST(sum(rows_rejected) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_rejected, "
             "count(*) FILTER (WHERE status <> 'ok') AS failed_runs, max(finished) AS last_ingest "
             "FROM provenance GROUP BY source ORDER BY source")
         return prov

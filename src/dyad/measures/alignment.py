@@ -18,6 +18,7 @@ from dyad.indicators import Indicator, register
 CATS = ("yes", "abstain", "no")
 POSITION = np.array([1.0, 0.5, 0.0])          # yes / abstain / no on the Voeten and S-score scale
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
+ISSUE_CODINGS = ("unvotes", "voeten2016")   # newest first; see sources/unvotes.py
 ABSENT_RULES = ("missing", "abstain")
 PERIODS = ("year", "session", "all")
 
@@ -107,13 +108,23 @@ def _prepared_votes(store, absent: str):
     return votes.mutate(vote=vote).filter(vote.isin(list(CATS)))
 
 
+def issue_coding(store) -> str | None:
+    """The issue coding used for --issue: the newest release's ("unvotes") if loaded, else the 2016 one."""
+    tagged = store.table("rollcall_issues")
+    present = set(tagged.select("coding").distinct().execute()["coding"])
+    return next((c for c in ISSUE_CODINGS if c in present), None)
+
+
 def _rollcalls(store, issue: str | None, important: bool, start: str | None, end: str | None):
     rc = store.table("rollcalls")
     if issue is not None:
         if issue not in ISSUES:
             raise ValueError(f"unknown issue {issue!r}; use one of {', '.join(ISSUES)}")
+        coding = issue_coding(store)
+        if coding is None:
+            raise ValueError("no roll-call issue codes are loaded; ingest un_roll_call_issues or a Voeten release")
         tagged = store.table("rollcall_issues")
-        rc = rc.filter(rc.rcid.isin(tagged.filter(tagged.issue == issue).rcid))
+        rc = rc.filter(rc.rcid.isin(tagged.filter((tagged.issue == issue) & (tagged.coding == coding)).rcid))
     if important:
         rc = rc.filter(rc.important.fill_null(False))
     if start:
@@ -195,9 +206,11 @@ def all_dyad_tables(frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
     cidx = pd.Index(countries_).get_indexer(frame["country"])
     rcids, ridx = np.unique(frame["rcid"].to_numpy(), return_inverse=True)
     kidx = pd.Index(CATS).get_indexer(frame["vote"])
-    onehot = np.zeros((3, len(countries_), len(rcids)), dtype=np.float32)
-    onehot[kidx, cidx, ridx] = 1.0
-    tabs = np.einsum("icr,jdr->cdij", onehot, onehot, optimize=True)
+    c = len(countries_)
+    onehot = np.zeros((3 * c, len(rcids)), dtype=np.float64)   # rows: vote category k, country
+    onehot[kidx * c + cidx, ridx] = 1.0
+    products = onehot @ onehot.T                                   # one BLAS call: all nine K_k K_l^T
+    tabs = products.reshape(3, c, 3, c).transpose(1, 3, 0, 2)    # -> [a, b, k, l]
     return countries_, tabs
 
 
@@ -207,22 +220,61 @@ def alignment_matrix(store, year: int, measure: str = "agreement", **options) ->
     return matrix_to_long(frame, measure, str(year))
 
 
-def matrix_to_long(frame: pd.DataFrame, measure: str, period: str) -> pd.DataFrame:
+def matrix_to_long(frame: pd.DataFrame, measures: str | tuple[str, ...], period: str) -> pd.DataFrame:
+    """Long tidy rows for every ordered pair with joint votes, one row per pair and measure."""
+    measures = (measures,) if isinstance(measures, str) else tuple(measures)
     names, tabs = all_dyad_tables(frame)
-    values = MEASURES[measure](tabs)
     n = tabs.sum(axis=(-2, -1))
     a_idx, b_idx = np.nonzero(~np.eye(len(names), dtype=bool) & (n > 0))
     names_arr = np.array(names, dtype=object)
-    return pd.DataFrame({"a": names_arr[a_idx], "b": names_arr[b_idx], "period": period,
-                         "indicator": f"un_{measure}", "value": values[a_idx, b_idx],
-                         "n": n[a_idx, b_idx].astype(int)})
+    picked = tabs[a_idx, b_idx]
+    parts = [pd.DataFrame({"a": names_arr[a_idx], "b": names_arr[b_idx], "period": period,
+                           "indicator": f"un_{m}", "value": MEASURES[m](picked),
+                           "n": n[a_idx, b_idx].astype(int)}) for m in measures]
+    return pd.concat(parts, ignore_index=True)
 
 
-def all_years_matrix(store, measure: str = "agreement", **options) -> pd.DataFrame:
-    """Every dyad and every year in one pass over the votes."""
+def all_years_matrix(store, measure: str | tuple[str, ...] = "agreement", **options) -> pd.DataFrame:
+    """Every dyad and every year (and every measure asked for) in one pass over the votes.
+
+    Roll calls are sorted by year so that each year is a contiguous block of columns of one one-hot matrix;
+    a year's nine count matrices are then one matrix product of that block with itself.
+    """
+    measures = (measure,) if isinstance(measure, str) else tuple(measure)
     frame = vote_matrix_frame(store, **options)
-    parts = [matrix_to_long(group, measure, str(year)) for year, group in frame.groupby("year", sort=True)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if frame.empty:
+        return pd.DataFrame(columns=["a", "b", "period", "indicator", "value", "n"])
+    country_cat = pd.Categorical(frame["country"])
+    names = np.asarray(country_cat.categories, dtype=object)
+    c = len(names)
+    calls = frame[["rcid", "year"]].drop_duplicates("rcid").sort_values(["year", "rcid"])
+    ridx = pd.Index(calls["rcid"]).get_indexer(frame["rcid"])
+    kidx = pd.Categorical(frame["vote"], categories=CATS).codes
+    onehot = np.zeros((3 * c, len(calls)), dtype=np.float32)
+    onehot[kidx.astype(np.int64) * c + country_cat.codes.astype(np.int64), ridx] = 1.0
+    years = calls["year"].to_numpy()
+    bounds = np.flatnonzero(np.diff(years)) + 1
+    off_diagonal = ~np.eye(c, dtype=bool)
+    picked, a_all, b_all, period_all = [], [], [], []
+    year_labels = np.unique(years)
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(years)], strict=True):
+        block = onehot[:, lo:hi]
+        tabs = (block @ block.T).reshape(3, c, 3, c).transpose(1, 3, 0, 2)
+        a_idx, b_idx = np.nonzero(off_diagonal & (tabs.sum(axis=(-2, -1)) > 0))
+        picked.append(tabs[a_idx, b_idx])
+        a_all.append(a_idx)
+        b_all.append(b_idx)
+        period_all.append(np.full(len(a_idx), np.searchsorted(year_labels, years[lo])))
+    tabs = np.concatenate(picked)
+    # Categorical columns from integer codes: no per-row strings are built for 10^6 rows.
+    a = pd.Categorical.from_codes(np.concatenate(a_all), categories=names)
+    b = pd.Categorical.from_codes(np.concatenate(b_all), categories=names)
+    period = pd.Categorical.from_codes(np.concatenate(period_all), categories=year_labels.astype(str))
+    n = tabs.sum(axis=(-2, -1)).astype(np.int64)
+    parts = [pd.DataFrame({"a": a, "b": b, "period": period,
+                           "indicator": pd.Categorical.from_codes(np.zeros(len(n), dtype=np.int8), [f"un_{m}"]),
+                           "value": MEASURES[m](tabs), "n": n}) for m in measures]
+    return pd.concat(parts, ignore_index=True)
 
 
 def top_partners(store, country: str, year: int, measure: str = "agreement", top: int = 10, **options):

@@ -145,6 +145,12 @@ class SimpleAdapter:
     tables: tuple[str, ...]
     reader: Callable[..., ReadResult]
     formats: str = ""
+    downloader: Callable[..., list[Path]] | None = None
 
     def read(self, path: Path, **options: Any) -> ReadResult:
         return self.reader(Path(path), **options)
+
+    @property
+    def download(self) -> Callable[..., list[Path]] | None:
+        """``download(start=None, end=None, cache=None) -> [paths]`` for sources with a public home."""
+        return self.downloader

@@ -25,6 +25,10 @@ from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empt
 VOTE_LABELS = ("yes", "abstain", "no")
 OLD_VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent", 9: "nonmember"}
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
+# The releases code issues differently (the 2016 release tags more roll calls); both are kept, by name.
+CODING_UNVOTES = "unvotes"
+CODING_2016 = "voeten2016"
+ISSUE_CODINGS = (CODING_UNVOTES, CODING_2016)
 ISSUE_NAMES = {"me": "Palestinian conflict", "nu": "Nuclear weapons and nuclear material",
                "di": "Arms control and disarmament", "hr": "Human rights", "co": "Colonialism",
                "ec": "Economic development"}
@@ -166,7 +170,8 @@ def _issues(frame: pd.DataFrame, file: Path):
     reason[~issue.isin(ISSUES).fillna(False)] = "issue code is not one of " + ", ".join(ISSUES)
     reason[rcid.isna()] = "rcid is not a whole number"
     bad = reason.notna().to_numpy()
-    rows = pd.DataFrame({"rcid": rcid[~bad].astype("int64"), "issue": issue[~bad].astype(str)})
+    rows = pd.DataFrame({"rcid": rcid[~bad].astype("int64"), "issue": issue[~bad].astype(str),
+                         "coding": CODING_UNVOTES})
     return {"rollcall_issues": rows}, _reject(frame, bad, reason, file), len(frame)
 
 
@@ -178,16 +183,16 @@ def _published(frame: pd.DataFrame, file: Path):
     date = _parse_dates(frame["date"])
     cow = countries.code_map("cow")
     iso = ccode.map(lambda c: cow.get(int(c)) if pd.notna(c) else None)
-    # The UN seat "China" (COW 710 in this release) is the Republic of China's until 25 Oct 1971.
-    roc = (iso == "CHN") & (date < pd.Timestamp(countries.PRC_SEATED))
-    iso = iso.where(~roc, "TWN")
+    # No seat remapping here: this release already codes the Republic of China's seat as 713 (Taiwan)
+    # before 25 Oct 1971 and lists 710 (PRC) as "not a member" until then (checked against un_votes).
     reason = pd.Series(pd.NA, index=frame.index, dtype="object")
     reason[~code.isin(list(OLD_VOTE_CODES))] = "vote code " + frame["vote"].astype(str) + \
         " is not in the codebook (1 yes, 2 abstain, 3 no, 8 absent, 9 not a member)"
     # The date is needed only to attribute the China seat; other rows stand without it.
-    reason[date.isna() & (iso.isin(["CHN", "TWN"]))] = "date is missing, so the China seat cannot be attributed"
     reason[iso.isna()] = "COW code " + frame["ccode"].astype(str) + " is unknown: add it to reference/cow_states.csv"
     reason[rcid.isna()] = "rcid is not a whole number"
+    dup = pd.DataFrame({"r": rcid, "c": iso}).duplicated(keep="first") & reason.isna()
+    reason[dup] = "duplicate: another row already gives this country's vote on this roll call"
     bad = reason.notna().to_numpy()
     ok = ~bad
     votes = pd.DataFrame({"rcid": rcid[ok].astype("int64"), "country": iso[ok],
@@ -200,15 +205,16 @@ def _published(frame: pd.DataFrame, file: Path):
         "year": calls["date"].dt.year, "resolution": calls["unres"].astype("string"),
         "short": pd.Series(pd.NA, index=calls.index, dtype="string"),
         "descr": pd.Series(pd.NA, index=calls.index, dtype="string"),
-        "important": calls["importantvote"].astype("string").map({"1": True, "0": False}).astype("boolean"),
+        "important": (calls["importantvote"].astype("string").map({"1": True, "0": False}).astype("boolean")
+                      if "importantvote" in calls else pd.Series(pd.NA, index=calls.index, dtype="boolean")),
         "amend": pd.Series(pd.NA, index=calls.index, dtype="boolean"),
         "para": pd.Series(pd.NA, index=calls.index, dtype="boolean")})
     issue_rows = []
     for issue in ISSUES:
         if issue in calls:
             flagged = calls[calls[issue].astype("string").str.strip().isin(["1", "1.0"])]
-            issue_rows.append(pd.DataFrame({"rcid": flagged["rcid"], "issue": issue}))
-    issues = pd.concat(issue_rows) if issue_rows else pd.DataFrame({"rcid": [], "issue": []})
+            issue_rows.append(pd.DataFrame({"rcid": flagged["rcid"], "issue": issue, "coding": CODING_2016}))
+    issues = pd.concat(issue_rows) if issue_rows else pd.DataFrame({"rcid": [], "issue": [], "coding": []})
     tables = {"rollcalls": rollcalls, "rollcall_issues": issues, "votes": votes}
     return tables, _reject(frame, bad, reason, file), len(frame)
 
@@ -224,6 +230,8 @@ def _files(path: Path) -> list[Path]:
     # A release folder may hold the same table as .rda and as a CSV export: read the .rda only.
     stems = {p.name.split(".")[0] for p in found if p.suffix.lower() in (".rda", ".rdata")}
     found = [p for p in found if p.suffix.lower() in (".rda", ".rdata") or p.name.split(".")[0] not in stems]
+    # Where releases overlap the first one read wins the merge: read the older 2016 release last.
+    found.sort(key=lambda p: ("published" in p.name.lower(), p.name.lower()))
     if not found:
         raise SourceError(f"{path}: no UN votes files (.rda, .RData, .csv, .csv.gz) in this folder")
     return found
@@ -235,7 +243,7 @@ def read(path: Path, **_: object) -> ReadResult:
     counts = []
     for file in _files(path):
         file_read = file_loaded = file_rejected = 0
-        for _, kind, frame in _load_frames(file):
+        for _src, kind, frame in _load_frames(file):
             out, rej, n = _HANDLERS[kind](frame.reset_index(drop=True), file)
             main = {"votes": "votes", "rollcalls": "rollcalls", "issues": "rollcall_issues",
                     "published": "votes"}[kind]
@@ -250,7 +258,32 @@ def read(path: Path, **_: object) -> ReadResult:
     return ReadResult(merged, pd.concat(rejects, ignore_index=True), counts)
 
 
+# Voeten, Strezhnev and Bailey, "United Nations General Assembly Voting Data", Harvard Dataverse.
 DATAVERSE_DOI = "doi:10.7910/DVN/LEJUQZ"
+_WANTED = (".rdata", ".rda", ".csv")
+
+
+def download(start: str | None = None, end: str | None = None, cache: Path | None = None,
+             server: str | None = None) -> list[Path]:
+    """Fetch the current Voeten release from Harvard Dataverse into the cache; returns the release folder.
+
+    Only the vote files ("UNVotes*", the R file if there is one, else the CSV) are fetched; each is checked against the md5
+    Dataverse publishes. ``start``/``end`` do not apply (the release is one set of files).
+    """
+    from dyad import download as dl
+
+    folder = Path(cache) if cache else dl.cache_dir("unvotes")
+    listed = dl.dataverse_files(DATAVERSE_DOI, server or dl.DATAVERSE)
+    # The dataset also holds ideal points and agreement scores; the votes are the "UNVotes" files.
+    votes = [r for r in listed if "unvotes" in r.name.lower() and r.name.lower().endswith(_WANTED)]
+    rdata = [r for r in votes if r.name.lower().endswith((".rdata", ".rda"))]
+    remotes = rdata or votes
+    if not remotes:
+        raise SourceError(f"Dataverse dataset {DATAVERSE_DOI} lists no .RData/.csv files; "
+                          "download the release by hand and use --from PATH")
+    for remote in remotes:
+        dl.fetch(remote, folder)
+    return [folder]
 
 ADAPTER = SimpleAdapter(
     name="unvotes",
@@ -258,5 +291,6 @@ ADAPTER = SimpleAdapter(
     tables=("rollcalls", "rollcall_issues", "votes"),
     reader=read,
     formats=".rda .RData .csv .csv.gz, or a folder of them",
+    downloader=download,
 )
 
