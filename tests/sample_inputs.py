@@ -12,14 +12,16 @@ SAMPLE_INPUTS: dict[str, list[tuple[str, ...]]] = {
     # The unvotes package tables (not the 2016 release): 870,109 votes, 6,203 roll calls.
     "unvotes": [("unvotes", "un_roll_calls.rda"), ("unvotes", "un_roll_call_issues.rda"),
                 ("unvotes", "un_votes.rda")],
-    # Events and trade adapters (branches events and trade), under the names they register.
+    # Events and trade adapters (branches events and trade), under the names they register; the files
+    # are those their own tests ingest.
     "gdelt": [("events", "gdelt", "gdelt2_20191024143000.export.CSV"),
-              ("events", "gdelt", "gdelt2_actor1CHN_added20180105_gdeltPyR.csv")],
+              ("events", "gdelt", "gdelt1_daily_20160728_sample710.tsv")],
     "icews": [("events", "icews", "icews_events.2018.sample.tab")],
     "baci": [("trade", "baci_russia_china_processed_2017_2023.csv")],
     "comtrade": [("trade", "comtrade_imports_chn_from_rus_2017_2024.csv")],
-    "cow_trade": [("trade", "cow_trade_CHN_RUS_1870_2014.csv")],
-    "sipri": [("arms", "sipri_trade_register_all_1949_2024.csv")],
+    "oec": [("trade", "exports_russia_to_china_2018_2023.csv")],
+    "sipri": [("arms",)],
+    "wdi": [("wdi", "worldbank_russia_china_raw.csv")],
 }
 
 # Text files of every kind, for fuzzing adapters with foreign lines too (read in place, never copied).

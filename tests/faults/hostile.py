@@ -14,13 +14,16 @@ _EXT = re.compile(r"\.[A-Za-z][A-Za-z0-9]*(?:\.(?:gz|zip|bz2|xz))?")
 
 
 def extensions(adapter) -> list[str]:
-    """The file name endings an adapter reads, from its ``formats`` text (``.csv`` if it says none)."""
+    """The file name endings an adapter reads, from its ``formats`` text (plus ``.csv`` if none is text)."""
     found = _EXT.findall(getattr(adapter, "formats", "") or "")
     seen: list[str] = []
     for ext in found:
         if ext.lower() not in (e.lower() for e in seen):
             seen.append(ext)
-    return seen or [".csv"]
+    # Formats described in words ("SIPRI CSV exports") or only as archives (".zip"): try a CSV name too.
+    if not any(e.lower().endswith((".csv", ".tsv", ".tab", ".txt", ".csv.gz")) for e in seen):
+        seen.append(".csv")
+    return seen
 
 
 def adapter_names() -> list[str]:
