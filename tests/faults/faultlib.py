@@ -13,15 +13,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def fingerprint(store) -> dict[str, tuple[int, int]]:
-    """Per canonical table present: (row count, order-free hash of every row), read with plain SQL."""
+    """Per canonical table holding rows: (row count, order-free hash of every row), read with plain SQL.
+
+    Empty tables are left out: an ingest that quarantines every row may create its (empty) table."""
     from dyad import schema
 
     out = {}
     for name in schema.TABLES:
         if store.has_table(name):
             frame = store.sql(f'SELECT * FROM "{name}"')
-            digest = int(pd.util.hash_pandas_object(frame.astype(str), index=False).sum()) if len(frame) else 0
-            out[name] = (len(frame), digest)
+            if len(frame):
+                out[name] = (len(frame), int(pd.util.hash_pandas_object(frame.astype(str), index=False).sum()))
     return out
 
 
