@@ -22,7 +22,7 @@ from dyad import sources
 from dyad.sources import SourceError
 from sample_inputs import SAMPLE_INPUTS, TEXT_FILES, TEXT_SAMPLES
 
-FUZZ = settings(max_examples=60, derandomize=True, deadline=None, database=None,
+FUZZ = settings(max_examples=40, derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 TEXT_ENDINGS = (".csv", ".tsv", ".tab", ".txt", ".csv.gz", ".tsv.gz", ".tab.gz", ".txt.gz")
 NA_STRINGS = ["", "NA", "N/A", "na", "null", "NULL", "nan", "-", ".", "?", "#N/A", "None"]
@@ -63,8 +63,9 @@ def split(line: str) -> tuple[list[str], str]:
 @st.composite
 def mutated_line(draw, line: str) -> str:
     fields, sep = split(line)
+    # Edge numbers weigh three times: they reach the type casts, where crashes and silent wrap-arounds hide.
     op = draw(st.sampled_from(["delete", "duplicate", "swap", "separator", "na", "odd", "replace", "number",
-                               "truncate", "keep"]))
+                               "number", "number", "truncate", "keep"]))
     i = draw(st.integers(0, max(len(fields) - 1, 0)))
     j = draw(st.integers(0, max(len(fields) - 1, 0)))
     if op == "delete" and fields:
@@ -141,7 +142,7 @@ def test_mutated_real_lines(source):
     exts = [e for e in extensions(sources.get(source)) if e.lower().endswith(TEXT_ENDINGS)] or \
         extensions(sources.get(source))
 
-    @settings(FUZZ, max_examples=200)
+    @settings(FUZZ, max_examples=120)
     @given(text=mutated_file(source), ext=st.sampled_from(exts),
            encoding=st.sampled_from(["utf-8"] * 4 + ["latin-1", "utf-16"]))
     def check(text, ext, encoding):
