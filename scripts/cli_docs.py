@@ -21,7 +21,9 @@ current. Global options (`--store`, `--engine`) go before the command: `dyad --s
 
 def render() -> str:
     parts = [HEADER]
-    ctx = click.Context(cli, info_name="dyad")
+    # The group's context settings (-h as well as --help), as when the command line runs: click caches each
+    # command's help option on first use, so rendering with other settings made the output order-dependent.
+    ctx = click.Context(cli, info_name="dyad", **cli.context_settings)
     parts.append("## dyad\n\n```\n" + cli.get_help(ctx) + "\n```\n")
     for name in sorted(cli.commands):
         command = cli.commands[name]
