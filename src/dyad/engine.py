@@ -33,6 +33,8 @@ OVERRIDES: dict[str, dict[str, Any]] = {
         # Spark cannot open a DuckDB file: it reads Parquet snapshots of the canonical tables.
         "reads": "parquet",
         "master": "local[2]",
+        # A local session binds to loopback (no warning about the host name resolving to 127.0.0.1).
+        "local_ip": "127.0.0.1",
         "conf": {
             # Small local jobs: two shuffle partitions instead of Spark's 200 (adaptive execution
             # still coalesces on a cluster, where DYAD_SPARK_CONF can raise it).
@@ -214,8 +216,10 @@ def spark_session():
         if not (os.environ.get("JAVA_HOME") or shutil.which("java")):
             raise EngineError("the spark engine needs Java 17: install a JRE (e.g. apt-get install "
                               "openjdk-17-jre-headless) or set JAVA_HOME")
-        builder = SparkSession.builder.appName("dyad").master(
-            os.environ.get(ENV_SPARK_MASTER) or OVERRIDES["spark"]["master"])
+        master = os.environ.get(ENV_SPARK_MASTER) or OVERRIDES["spark"]["master"]
+        if master.startswith("local"):
+            os.environ.setdefault("SPARK_LOCAL_IP", OVERRIDES["spark"]["local_ip"])
+        builder = SparkSession.builder.appName("dyad").master(master)
         for key, value in _spark_conf().items():
             builder = builder.config(key, value)
         session = builder.getOrCreate()
