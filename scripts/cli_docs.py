@@ -21,18 +21,21 @@ current. Global options (`--store`, `--engine`) go before the command: `dyad --s
 
 def render() -> str:
     parts = [HEADER]
-    # The group's context settings (-h as well as --help), as when the command line runs: click caches each
-    # command's help option on first use, so rendering with other settings made the output order-dependent.
-    ctx = click.Context(cli, info_name="dyad", **cli.context_settings)
+    width = {"terminal_width": 100, "max_content_width": 100}   # the same text on every terminal
+
+    def context(command, name, parent=None):
+        return command.make_context(name, [], parent=parent, resilient_parsing=True, **width)
+
+    ctx = context(cli, "dyad")
     parts.append("## dyad\n\n```\n" + cli.get_help(ctx) + "\n```\n")
     for name in sorted(cli.commands):
         command = cli.commands[name]
-        sub = click.Context(command, info_name=f"dyad {name}", parent=ctx)
+        sub = context(command, f"dyad {name}", ctx)
         parts.append(f"## dyad {name}\n\n```\n{command.get_help(sub)}\n```\n")
         if isinstance(command, click.Group):
             for child_name in sorted(command.commands):
                 child = command.commands[child_name]
-                grand = click.Context(child, info_name=f"dyad {name} {child_name}", parent=sub)
+                grand = context(child, f"dyad {name} {child_name}", sub)
                 parts.append(f"### dyad {name} {child_name}\n\n```\n{child.get_help(grand)}\n```\n")
     return "\n".join(parts)
 

@@ -52,14 +52,22 @@ OVERRIDES: dict[str, dict[str, Any]] = {
 ENGINES = tuple(OVERRIDES)
 
 
+ENV_MEMORY = "DYAD_MEMORY_LIMIT"
+
+
 class EngineError(RuntimeError):
     """An engine cannot be started or used; the message says what to install or set."""
 
 
 def raw_connect(path: str | Path | None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a raw DuckDB connection (the store's transactional side)."""
+    """Open a raw DuckDB connection (the store's transactional side).
+
+    ``$DYAD_MEMORY_LIMIT`` (e.g. ``1GB``) caps DuckDB's memory; beyond it DuckDB spills to disk. Unset,
+    DuckDB may use most of the machine's memory for a big ingest.
+    """
     target = ":memory:" if path is None else str(path)
-    return duckdb.connect(target, read_only=read_only)
+    config = {"memory_limit": os.environ[ENV_MEMORY]} if os.environ.get(ENV_MEMORY) else {}
+    return duckdb.connect(target, read_only=read_only, config=config)
 
 
 def wrap(raw: duckdb.DuckDBPyConnection):

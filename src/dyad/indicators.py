@@ -29,6 +29,9 @@ DIRECTIONS = {
 # Modules whose import registers built-in indicators; plugins use the entry point group "dyad.indicators".
 BUILTIN = [
     "dyad.measures.alignment",
+    "dyad.measures.speech",
+    "dyad.measures.trade", "dyad.measures.arms", "dyad.measures.covariates",
+    "dyad.measures.events",
 ]
 
 

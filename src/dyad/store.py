@@ -272,7 +272,7 @@ class Store:
         else:
             self.con.register("_incoming", rows)
             try:
-                self._run(f'CREATE TEMP TABLE "{staging}" AS SELECT {cols} FROM _incoming')
+                self._run(f'CREATE TEMP TABLE "{staging}" AS SELECT {_select_list(table, rows)} FROM _incoming')
             finally:
                 self.con.unregister("_incoming")
         key = " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in table.key)
@@ -312,6 +312,17 @@ def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> Store
     else:
         fix = "if it is not a dyad store (DuckDB file), pass another --store PATH"
     return StoreError(f"cannot open the store {path}: {exc}. {fix[0].upper()}{fix[1:]}.")
+
+
+def _select_list(table: schema.Table, rows: Any) -> str:
+    """Columns to stage from an adapter's rows: a non-key column the rows lack is NULL (a table may gain
+    optional columns without breaking adapters written before); a missing key column is an error."""
+    names = rows.column_names if hasattr(rows, "column_names") else rows.columns   # pyarrow or pandas
+    present = {str(c) for c in names}
+    missing_key = [k for k in table.key if k not in present]
+    if missing_key:
+        raise StoreError(f"rows for table {table.name!r} lack key column(s) {', '.join(missing_key)}")
+    return ", ".join(f'"{c}"' if c in present else f'CAST(NULL AS {t}) AS "{c}"' for c, t in table.columns)
 
 
 def _write_error(path: Path | None, exc: BaseException) -> StoreError:

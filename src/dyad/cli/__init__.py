@@ -19,7 +19,12 @@ COMMANDS = [
     "dyad.cli.ingest",
     "dyad.cli.sources",
     "dyad.cli.alignment",
+    "dyad.cli.events",
     "dyad.cli.indicators",
+    "dyad.cli.speeches",
+    "dyad.cli.doc",
+    "dyad.cli.cycles",
+    "dyad.cli.trade",
 ]
 
 

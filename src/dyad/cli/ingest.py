@@ -18,9 +18,11 @@ from dyad import sources
 @click.option("--download", is_flag=True, help="Download the source's public files first.")
 @click.option("--cache", type=click.Path(path_type=Path), help="Download folder (default: the user cache).")
 @click.option("--force", is_flag=True, help="Ingest even if this exact content was ingested before.")
+@click.option("--option", "options", multiple=True, metavar="KEY=VALUE",
+              help="An adapter option, repeatable (e.g. baci countries=CHN,RUS; sipri supplier=Russia).")
 @click.pass_obj
 def ingest(obj, source: str, path: Path | None, start: str | None, end: str | None, download: bool,
-           cache: Path | None, force: bool) -> None:
+           cache: Path | None, force: bool, options: tuple[str, ...]) -> None:
     """Ingest SOURCE from a file or folder (or download it), in one transaction.
 
     Rows that fail validation are kept in the quarantine with the reason; rows read = rows loaded +
@@ -31,8 +33,15 @@ def ingest(obj, source: str, path: Path | None, start: str | None, end: str | No
     \b
         dyad ingest unvotes --from ../shared/data/unvotes
         dyad ingest gdelt --start 2024-01-01 --end 2024-01-03
+        dyad ingest baci --from BACI_HS17_V202401.zip --option countries=CHN,RUS
     """
     adapter = sources.get(source)
+    extra = {}
+    for item in options:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--option")
+        extra[key.strip()] = value.strip()
     paths: list[Path] = []
     if path is not None:
         paths.append(path)
@@ -45,7 +54,7 @@ def ingest(obj, source: str, path: Path | None, start: str | None, end: str | No
         raise click.UsageError("give --from PATH, or --download / --start and --end")
     with obj.store() as store:
         for p in paths:
-            result = store.ingest(source, p, force=force)
+            result = store.ingest(source, p, force=force, **extra)
             click.echo(result.summary())
 
 

@@ -27,6 +27,13 @@ REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 # Built-in adapter modules; each exposes ADAPTER. Plugins add theirs through entry points.
 BUILTIN = [
     "dyad.sources.unvotes",
+    "dyad.sources.ungdc",
+    "dyad.sources.doc",
+    "dyad.sources.calendar",
+    "dyad.sources.baci", "dyad.sources.comtrade", "dyad.sources.oec", "dyad.sources.cow_trade",
+    "dyad.sources.sipri", "dyad.sources.wdi", "dyad.sources.peacesciencer",
+    "dyad.sources.gdelt",
+    "dyad.sources.icews",
 ]
 
 

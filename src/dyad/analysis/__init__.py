@@ -1,0 +1,1 @@
+"""Analyses over indicator series: event studies and synchronisation of political cycles."""

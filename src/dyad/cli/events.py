@@ -1,0 +1,51 @@
+"""``dyad events``: event-data indicators of a dyad (GDELT, ICEWS) per month or year."""
+
+from __future__ import annotations
+
+import click
+import pandas as pd
+
+from dyad.cli.common import format_option, show
+from dyad.countries import resolve
+from dyad.measures import events as ev
+from dyad.output import tidy
+
+
+@click.command("events")
+@click.argument("a")
+@click.argument("b")
+@click.option("--by", type=click.Choice(ev.PERIODS), default="month", show_default=True,
+              help="Calendar month (YYYY-MM) or year of the event date.")
+@click.option("--indicator", "names", multiple=True, type=click.Choice(ev.INDICATORS), metavar="NAME",
+              help="Indicator id (repeatable); `dyad indicators` lists them. Default: ev_relationship_score.")
+@click.option("--directed", is_flag=True, help="Only events with A as source and B as target.")
+@click.option("--dataset", type=click.Choice(["gdelt", "icews"]), default="gdelt", show_default=True)
+@click.option("--start", help="First event date (YYYY-MM-DD).")
+@click.option("--end", help="Last event date (YYYY-MM-DD).")
+@click.option("--no-ci", is_flag=True, help="Skip the bootstrap interval of the relationship score.")
+@format_option
+@click.pass_obj
+def events_cmd(obj, a, b, by, names, directed, dataset, start, end, no_ci, fmt):
+    """Event indicators of A and B per period: counts by quad class, Goldstein, tone, contacts, a score.
+
+    Both directions are pooled unless --directed. Every indicator also exists with the suffix _share:
+    divided by the period's number of events involving A or B.
+
+    Example:
+
+    \b
+        dyad events CHN RUS --by month --indicator ev_verbal_coop
+        dyad events CHN RUS --by year --indicator ev_high_level_contacts_share --directed
+        dyad events CHN RUS --dataset icews --by month --format csv
+    """
+    a, b = resolve(a), resolve(b)
+    options = {"directed": directed, "dataset": dataset, "start": start, "end": end}
+    with obj.store(read_only=True) as store:
+        frames = []
+        for name in names or ("ev_relationship_score",):
+            extra = {"ci": not no_ci} if name == "ev_relationship_score" else {}
+            frames.append(ev.compute(store, a, b, by=by, indicator=name, **options, **extra))
+    show(tidy(pd.concat(frames, ignore_index=True)), fmt)
+
+
+COMMANDS = [events_cmd]

@@ -1,0 +1,130 @@
+"""One report through the whole path: read, clean, segment, extract. Text and PDF take the same steps."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from dyad.documents import clean as cl
+from dyad.documents import extract as ex
+from dyad.documents.reader import read_pages
+from dyad.documents.segment import Block, document_vocabulary, join_lines, segment
+from dyad.sources import SourceError
+
+ID_LENGTH = 12
+INDEXED_KINDS = ("heading", "paragraph", "list_item", "proposal", "footnote")
+
+
+def doc_id_for(path: Path) -> str:
+    """A document's id: the first 12 hex digits of the sha256 of the file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:ID_LENGTH]
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    file: str
+    sha256: str
+    title: str
+    authors: tuple[str, ...]
+    date: str | None
+    blocks: tuple[Block, ...]
+    footnotes: tuple[ex.Footnote, ...]
+    proposals: tuple[ex.Proposal, ...]
+    quotes: tuple[ex.Quote, ...]
+    organisations: dict[str, int] = field(default_factory=dict)
+    countries: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The cleaned body text, blocks separated by blank lines."""
+        return "\n\n".join(b.text for b in self.blocks)
+
+    def segments_frame(self) -> pd.DataFrame:
+        """Rows of the ``segments`` table: blocks in order, then footnotes, then quotes."""
+        proposal_at = {p.block: p for p in self.proposals}
+        rows = []
+        for i, b in enumerate(self.blocks):
+            kind, number, text = b.kind, b.number, b.text
+            if i in proposal_at:
+                kind, number, text = "proposal", proposal_at[i].number, proposal_at[i].text
+            meta, direction = {}, None
+            if kind != "heading":
+                scores, direction = ex.direction_scores(text)
+                meta = {"scores": scores}
+            rows.append(dict(kind=kind, number=number, text=text, direction=direction, meta=meta, block=i))
+        for f in self.footnotes:
+            rows.append(dict(kind="footnote", number=str(f.number), text=f.text, direction=None,
+                             meta={"url": f.url, "date": f.date, "accessed": f.accessed}, block=None))
+        for q in self.quotes:
+            rows.append(dict(kind="quote", number="", text=q.text, direction=None,
+                             meta={"person": q.person, "role": q.role, "organisation": q.organisation,
+                                   "segment": q.block + 1}, block=q.block))
+        frame = pd.DataFrame(rows)
+        frame.insert(0, "seq", range(1, len(frame) + 1))
+        frame.insert(0, "doc_id", self.doc_id)
+        frame["meta"] = frame["meta"].map(lambda m: json.dumps(m, ensure_ascii=False, sort_keys=True))
+        return frame[["doc_id", "seq", "kind", "number", "text", "direction", "meta"]]
+
+    def document_row(self) -> dict:
+        meta = {"organisations": self.organisations, "countries": self.countries,
+                "removed": {k: len(v) for k, v in self.removed.items()},
+                "counts": {"blocks": len(self.blocks), "footnotes": len(self.footnotes),
+                           "proposals": len(self.proposals), "quotes": len(self.quotes)}}
+        return dict(doc_id=self.doc_id, title=self.title, authors="; ".join(self.authors), date=self.date,
+                    file=self.file, sha256=self.sha256, text=self.text, meta=json.dumps(meta, sort_keys=True))
+
+
+def process(path: Path) -> Document:
+    """Read, clean, segment and extract one report (plain text or PDF)."""
+    path = Path(path)
+    pages = read_pages(path)
+    removed: dict[str, list[str]] = {}
+    pages = cl.strip_page_furniture(pages, removed)
+    pages = cl.strip_publisher(pages, removed)
+    title, authors, used = ex.title_and_authors(pages[0])
+    date = ex.parse_date("\n".join(pages[0][:used + 4]))
+    pages = [pages[0][used:]] + pages[1:]
+    pages, raw_notes = cl.split_footnotes(pages, removed)
+    body = cl.join_pages(pages)
+    vocab = document_vocabulary(body + [line for _, lines in raw_notes for line in lines])
+    numbers = {n for n, _ in raw_notes}
+    blocks = tuple(Block(b.kind, ex.strip_markers(b.text, numbers), b.number) for b in segment(body, vocab))
+    if not blocks and not title:
+        raise SourceError(f"{path}: no body text left after cleaning; is it a report (or a scanned PDF "
+                          "that needs OCR first)?")
+    notes = tuple(ex.footnote(n, join_lines(lines, vocab)) for n, lines in raw_notes)
+    full = "\n".join(b.text for b in blocks)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Document(
+        doc_id=sha[:ID_LENGTH], file=str(path.resolve()), sha256=sha, title=title, authors=tuple(authors),
+        date=date, blocks=blocks, footnotes=notes, proposals=tuple(ex.proposals(list(blocks))),
+        quotes=tuple(ex.quotes(list(blocks))), organisations=ex.organisation_mentions(full),
+        countries=ex.country_mentions(full), removed=removed)
+
+
+def index_terms(segments: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``segment_terms``: term frequencies of the searchable segments (the search index)."""
+    rows = []
+    for seg in segments.itertuples(index=False):
+        if seg.kind not in INDEXED_KINDS:
+            continue
+        counts: dict[str, int] = {}
+        for term in search_terms(seg.text):
+            counts[term] = counts.get(term, 0) + 1
+        rows.extend((seg.doc_id, seg.seq, t, c) for t, c in counts.items())
+    return pd.DataFrame(rows, columns=["doc_id", "seq", "term", "tf"])
+
+
+def search_terms(text: str) -> list[str]:
+    """Search tokens: lower-case words and numbers (``g20`` stays one token), British and US spellings apart."""
+    import re
+
+    from dyad.documents.text import FUNCTION_WORDS, normalise
+
+    return [t for t in re.findall(r"[^\W_]+", normalise(text)) if t not in FUNCTION_WORDS] if text else []

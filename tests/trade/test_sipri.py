@@ -1,0 +1,157 @@
+"""SIPRI: deal counts, uncertainty marks, broken rows, and TIV against SIPRI's own aggregate table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import need_data
+from dyad.measures import arms as ar
+from dyad.sources import SourceError, sipri
+
+REGISTER = ("arms", "sipri_trade_register_all_1949_2024.csv")
+DELIVERIES = ("arms", "sipri_trade_register_deliveries_2000_2023.csv")
+TIV = ("arms", "sipri_tiv_russia_exports_by_recipient_1990_2024.csv")
+
+
+def raw_register() -> pd.DataFrame:
+    return pd.read_csv(need_data(*REGISTER), skiprows=11, encoding="latin-1", dtype=str, keep_default_na=False)
+
+
+def test_deal_counts_equal_independent_counts(trade_store):
+    raw = raw_register()
+    to_china = raw[raw.Recipient == "China"]
+    want = to_china.Supplier.value_counts()
+    assert (want["Soviet Union"], want["Russia"]) == (84, 97)    # also the data README's figures
+    got = trade_store.sql("SELECT supplier_name, count(*) AS n FROM arms WHERE source = 'sipri-register' AND "
+                          "supplier = 'RUS' AND recipient = 'CHN' GROUP BY 1").set_index("supplier_name")["n"]
+    assert got["Soviet Union"] == 84 and got["Russia"] == 97
+    deals = ar.deals(trade_store, "RUS", "CHN")
+    assert deals["value"].sum() == 84 + 97
+    by_year = to_china[to_china.Supplier.isin(["Soviet Union", "Russia"])]["Year of order"].astype(int).value_counts()
+    assert deals.set_index("period")["value"].to_dict() == {str(y): float(n) for y, n in by_year.items()}
+    back = ar.deals(trade_store, "CHN", "RUS")
+    assert back["value"].sum() == len(raw[(raw.Supplier == "China") & (raw.Recipient == "Russia")]) == 2
+
+
+def test_uncertainty_marks_kept(trade_store):
+    raw = raw_register()
+    sub = raw[(raw.Recipient == "China") & raw.Supplier.isin(["Soviet Union", "Russia"])]
+    flags = trade_store.sql(
+        "SELECT count(*) FILTER (WHERE order_year_uncertain) AS y, count(*) FILTER (WHERE number_ordered_uncertain) "
+        "AS o, count(*) FILTER (WHERE number_delivered_uncertain) AS d FROM arms WHERE source = 'sipri-register' "
+        "AND supplier = 'RUS' AND recipient = 'CHN'").iloc[0]
+    assert flags["y"] == (sub[" "] == "?").sum()
+    assert flags["o"] == (sub[" .1"] == "?").sum()
+    assert flags["d"] == (sub[" .2"] == "?").sum()
+    assert flags["y"] > 0
+    deals = ar.deals(trade_store, "RUS", "CHN")
+    assert deals["uncertain"].sum() == (sub[" "] == "?").sum()
+
+
+def test_broken_rows_quarantined_and_repaired(trade_store):
+    path = need_data(*REGISTER)
+    lines = path.read_text(encoding="latin-1").splitlines()
+    stray = [i + 1 for i, line in enumerate(lines) if line.startswith(",")]     # independent: fragment lines
+    assert len(stray) == 4
+    q = trade_store.quarantine()
+    q = q[q.file == str(path)]
+    assert sorted(q.row.tolist()) == stray
+    assert q.reason.str.contains("continuation of line").all()
+    assert "0.36" in q.set_index("row").loc[stray[0], "raw"]       # the 'year of order 0.36' cell
+    # The row the break belongs to got its TIV fields back.
+    fixed = trade_store.sql("SELECT tiv_unit, tiv_total, tiv_delivered, comments FROM arms WHERE "
+                            "source = 'sipri-register' AND recipient = 'CIV' AND comments LIKE 'Cummins (275hp)%'").iloc[0]
+    assert (fixed.tiv_unit, fixed.tiv_total, fixed.tiv_delivered) == (0.03, 0.36, 0.0)
+    assert fixed.comments.startswith("Cummins")
+    assert trade_store.sql("SELECT count(*) AS n FROM arms WHERE order_year < 1900")["n"][0] == 0
+
+
+def test_deliveries_file_matches_tiv_table(trade_store):
+    """Per-year TIV Russia->China from the deliveries export against SIPRI's TIV table (a later release)."""
+    tiv = pd.read_csv(need_data(*TIV), skiprows=9).set_index("Recipient")
+    ours = ar.tiv_delivered(trade_store, "RUS", "CHN", source="sipri-deliveries").set_index("period")["value"]
+    for year in range(2000, 2004):       # early years: same numbers in both releases, up to rounding
+        assert ours[str(year)] == pytest.approx(float(tiv.loc["China", str(year)]), abs=0.5)
+    rel = [abs(ours[str(y)] / float(tiv.loc["China", str(y)]) - 1) for y in range(2000, 2024)]
+    assert max(rel) < 0.2           # revisions between the Jan 2025 and Feb 2026 releases stay small
+    span = [str(y) for y in range(2000, 2024)]
+    assert sum(ours[y] for y in span) == pytest.approx(sum(float(tiv.loc["China", y]) for y in span), rel=0.03)
+    table = trade_store.sql("SELECT sum(tiv) AS t FROM arms_tiv WHERE supplier = 'RUS' AND recipient = 'CHN'")
+    assert table["t"][0] == pytest.approx(38156, abs=20)        # the table's own 1990-2024 total (rounded cells)
+
+
+def test_register_total_tiv_matches_tiv_table(trade_store):
+    total = ar.tiv_delivered(trade_store, "RUS", "CHN", by="all").set_index("period")["value"]["all"]
+    soviet = trade_store.sql("SELECT sum(tiv_delivered) AS t FROM arms WHERE source = 'sipri-register' AND "
+                             "supplier_name = 'Soviet Union' AND recipient = 'CHN'")["t"][0]
+    assert (total - soviet) == pytest.approx(38156, rel=0.03)
+
+
+def test_share_of_imports_independent(trade_store):
+    raw = pd.read_csv(need_data(*DELIVERIES), skiprows=11)
+    y = raw[(raw.Recipient == "China") & (raw["Delivery year"] == 2010)]
+    want = y[y.Supplier == "Russia"]["TIV delivery values"].sum() / y["TIV delivery values"].sum() * 100
+    got = ar.share_of_imports(trade_store, "RUS", "CHN", source="sipri-deliveries").set_index("period")["value"]
+    assert got["2010"] == pytest.approx(want)
+
+
+def test_category_rules_agree_with_sipri(trade_store):
+    d = trade_store.sql("SELECT description, category FROM arms WHERE source = 'sipri-deliveries'")
+    agree = (d.description.map(sipri.category_of) == d.category).mean()
+    assert agree > 0.99
+
+
+SYNTHETIC = """Transfers of major conventional arms from All countries  to All countries .
+A '?' in a column indicates uncertain data.
+
+Source: SIPRI Arms Transfers Database (c) SIPRI.
+Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon description,Number delivered, ,Year(s) of delivery,status,Comments,SIPRI TIV per unit,SIPRI TIV for total order,SIPRI TIV of delivered weapons
+China,Soviet Union,1955,?,10,?,MiG-15,fighter aircraft,10,,1955; 1956,New,aid,1.5,15,15
+China,Russia,19x2,,2,,Su-27,FGA aircraft,2,,1992,New,,20,40,40
+China,Russia,1999,,4,,Su-30,FGA aircraft,4,,1999; 20o0,New,,25,100,100
+China,Russia,2001,X,1,,S-300,SAM system,1,,2002,New,,10,10,10
+China,Russia,2003,,3,,Kilo,submarine,3,,2004,New,first part
+,150,450,450
+China,Russia,2005,,5,,Mi-17,transport helicopter,5
+"""
+
+
+def test_synthetic_register_reasons(tmp_path, store):
+    f = tmp_path / "register.csv"
+    f.write_text(SYNTHETIC, encoding="iso-8859-1")
+    result = store.ingest("sipri", f)
+    q = store.quarantine(result.ingest_id).set_index("row")["reason"]
+    assert "Year of order '19x2'" in q[7]
+    assert "delivery" in q[8]
+    assert "uncertainty mark" in q[9]
+    assert "continuation of line 10" in q[11]
+    assert "expected 16" in q[12]
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (7, 2, 5)
+    kilo = store.sql("SELECT tiv_delivered, comments, delivery_years FROM arms WHERE weapon = 'Kilo'").iloc[0]
+    assert kilo.tiv_delivered == 450 and kilo.comments == "first part"
+    mig = store.sql("SELECT * FROM arms_deliveries WHERE source = 'sipri-register' AND supplier = 'RUS' ORDER BY year")
+    mig = mig[mig.tiv < 100]
+    assert mig["tiv"].tolist() == [7.5, 7.5] and mig["year"].tolist() == [1955, 1956]
+
+
+def test_not_a_sipri_file(tmp_path, store):
+    f = tmp_path / "x.csv"
+    f.write_text("a,b\n1,2\n")
+    with pytest.raises(SourceError, match="no SIPRI header"):
+        store.ingest("sipri", f)
+    assert store.count("arms") == 0
+
+
+def test_revised_release_keeps_deal_ids(tmp_path, store):
+    """A later export revises numbers and comments: same deals, same ids, nothing double-counted."""
+    first = tmp_path / "r1.csv"
+    first.write_text(SYNTHETIC, encoding="iso-8859-1")
+    store.ingest("sipri", first)
+    before = store.count("arms")
+    revised = tmp_path / "r2.csv"
+    revised.write_text(SYNTHETIC.replace(",aid,1.5,15,15", ",aid; revised,1.5,16.5,16.5")
+                       .replace("China,Soviet Union,1955,?,10,?,MiG-15,fighter aircraft,10",
+                                "China,Soviet Union,1955,?,11,?,MiG-15,fighter aircraft,11"), encoding="iso-8859-1")
+    result = store.ingest("sipri", revised)
+    assert result.rows_loaded == 2 and store.count("arms") == before
