@@ -22,6 +22,7 @@ SAMPLE_INPUTS: dict[str, list[tuple[str, ...]]] = {
     "oec": [("trade", "exports_russia_to_china_2018_2023.csv")],
     "sipri": [("arms",)],
     "wdi": [("wdi", "worldbank_russia_china_raw.csv")],
+    "ungdc": [("ungdc",)],
 }
 
 # Text files of every kind, for fuzzing adapters with foreign lines too (read in place, never copied).
