@@ -85,7 +85,9 @@ class IngestResult:
 class Store:
     """A dyad store. Use :func:`open_store`; close with :meth:`close` or a ``with`` block."""
 
-    def __init__(self, path: str | Path | None = None, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, read_only: bool = False, engine_name: str | None = None):
+        # Where measures run (duckdb or spark); ingest always writes through DuckDB.
+        self.engine = _engine_name(engine_name)
         self.path = None if path == ":memory:" else Path(path) if path is not None else default_path()
         self.read_only = read_only
         if self.path is not None and not read_only:
@@ -99,8 +101,7 @@ class Store:
         try:
             self.con = engine.raw_connect(self.path, read_only=read_only)
         except engine.duckdb_error_types() as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}. If another dyad process is "
-                             f"writing it, wait for it to finish; otherwise pass --store PATH.") from exc
+            raise _open_error(self.path, exc, read_only) from exc
         self._ibis = None
         if not read_only:
             self._init_meta()
@@ -147,7 +148,9 @@ class Store:
         return bool(rows[0][0])
 
     def table(self, name: str):
-        """An Ibis table expression for a canonical table (created empty if absent)."""
+        """An Ibis table expression for a canonical table on :attr:`engine` (created empty if absent)."""
+        if self.engine != "duckdb":
+            return engine.table(self, name, self.engine)
         if not self.has_table(name):
             if self.read_only:
                 return engine.memtable(pd.DataFrame(
@@ -296,6 +299,21 @@ class Store:
             self.con.unregister("_rejects")
 
 
+def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:
+    text = str(exc).lower()
+    if "permission" in text or "read-only" in text:
+        fix = ("the store file is not readable" if read_only else
+               "the store file or its folder is not writable: commands that only read open it read-only; "
+               "to ingest, pass a writable --store PATH")
+    elif "lock" in text:
+        fix = "another dyad process is writing it; wait for it to finish or pass another --store PATH"
+    elif "no space" in text or "file too large" in text:
+        fix = "the disk is full; free space or move the store with --store PATH"
+    else:
+        fix = "if it is not a dyad store (DuckDB file), pass another --store PATH"
+    return StoreError(f"cannot open the store {path}: {exc}. {fix[0].upper()}{fix[1:]}.")
+
+
 def _select_list(table: schema.Table, rows: Any) -> str:
     """Columns to stage from an adapter's rows: a non-key column the rows lack is NULL (a table may gain
     optional columns without breaking adapters written before); a missing key column is an error."""
@@ -311,7 +329,7 @@ def _write_error(path: Path | None, exc: BaseException) -> StoreError:
     text = str(exc)
     if "read-only" in text.lower() or "permission" in text.lower():
         fix = "the store file or its folder is read-only; pass a writable --store PATH"
-    elif "no space" in text.lower() or "disk" in text.lower():
+    elif any(w in text.lower() for w in ("no space", "disk", "file too large", "quota")):
         fix = "the disk is full; free space or move the store with --store PATH"
     else:
         fix = "nothing was changed; check the message above"
@@ -328,6 +346,17 @@ def _pause_for_tests(point: str) -> None:
         time.sleep(float(os.environ.get("DYAD_TEST_PAUSE_SECONDS", "60")))
 
 
-def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:
-    """Open (or create) a dyad store; ``None`` means :func:`default_path`."""
-    return Store(path, read_only=read_only)
+def _engine_name(name: str | None) -> str:
+    try:
+        return engine.check_engine(name)
+    except engine.EngineError as exc:
+        raise StoreError(str(exc)) from exc
+
+
+def open_store(path: str | Path | None = None, read_only: bool = False, engine_name: str | None = None) -> Store:
+    """Open (or create) a dyad store; ``None`` means :func:`default_path`.
+
+    ``engine_name`` (default ``$DYAD_ENGINE`` or duckdb) is where measures run: :meth:`Store.table`
+    returns tables on that engine's backend.
+    """
+    return Store(path, read_only=read_only, engine_name=engine_name)

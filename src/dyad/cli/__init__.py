@@ -40,7 +40,7 @@ class Context:
     def store(self, read_only: bool = False):
         from dyad.store import open_store
 
-        return open_store(self.store_path, read_only=read_only)
+        return open_store(self.store_path, read_only=read_only, engine_name=self.engine)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -13,6 +13,7 @@ to do with the last two. Countries are resolved to ISO3 with the UN seat history
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +49,9 @@ def _load_frames(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
     elif name.endswith((".csv", ".csv.gz")):
         try:
             frames = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"])}
-        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
+        except pd.errors.EmptyDataError as exc:
+            raise SourceError(f"{path}: the file is empty (no header line). Download or export it again.") from exc
+        except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError, zlib.error) as exc:
             raise SourceError(f"{path}: cannot parse as CSV ({exc}). Is it a complete CSV export "
                               "of the unvotes tables?") from exc
     else:
@@ -89,8 +92,12 @@ def _reject(frame: pd.DataFrame, mask: np.ndarray, reasons: pd.Series, file: Pat
                          "raw": _raw_lines(frame, mask).to_numpy()})
 
 
-def _as_int(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce")
+def _as_int(series: pd.Series, limit: int = 2**31 - 1) -> pd.Series:
+    """Numbers that are whole and within +-limit; anything else (text, 3.5, 1e309, 10^23) becomes NaN,
+    so the row is rejected instead of crashing the cast or wrapping around to a wrong integer."""
+    values = pd.to_numeric(series, errors="coerce").astype("float64")
+    ok = np.isfinite(values) & (values % 1 == 0) & (values.abs() <= limit)
+    return values.where(ok)
 
 
 def _parse_dates(series: pd.Series) -> pd.Series:
@@ -114,7 +121,7 @@ def _country_codes(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _votes(frame: pd.DataFrame, file: Path):
-    rcid = _as_int(frame["rcid"])
+    rcid = _as_int(frame["rcid"], limit=2**53)
     vote = frame["vote"].astype("string").str.strip().str.lower()
     iso, country_reason = _country_codes(frame)
     reason = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -130,7 +137,7 @@ def _votes(frame: pd.DataFrame, file: Path):
 
 
 def _rollcalls(frame: pd.DataFrame, file: Path):
-    rcid = _as_int(frame["rcid"])
+    rcid = _as_int(frame["rcid"], limit=2**53)
     session = _as_int(frame["session"])
     date = _parse_dates(frame["date"])
     reason = pd.Series(pd.NA, index=frame.index, dtype="object")
@@ -157,7 +164,7 @@ def _rollcalls(frame: pd.DataFrame, file: Path):
 
 
 def _issues(frame: pd.DataFrame, file: Path):
-    rcid = _as_int(frame["rcid"])
+    rcid = _as_int(frame["rcid"], limit=2**53)
     issue = frame["short_name"].astype("string").str.strip().str.lower()
     reason = pd.Series(pd.NA, index=frame.index, dtype="object")
     reason[~issue.isin(ISSUES).fillna(False)] = "issue code is not one of " + ", ".join(ISSUES)
@@ -170,7 +177,7 @@ def _issues(frame: pd.DataFrame, file: Path):
 
 def _published(frame: pd.DataFrame, file: Path):
     """Voeten's 2016 release: one row per country and roll call, roll-call fields repeated."""
-    rcid = _as_int(frame["rcid"])
+    rcid = _as_int(frame["rcid"], limit=2**53)
     code = _as_int(frame["vote"])
     ccode = _as_int(frame["ccode"])
     date = _parse_dates(frame["date"])
