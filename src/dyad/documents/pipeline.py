@@ -95,7 +95,7 @@ def process(path: Path) -> Document:
     vocab = document_vocabulary(body + [line for _, lines in raw_notes for line in lines])
     numbers = {n for n, _ in raw_notes}
     blocks = tuple(Block(b.kind, ex.strip_markers(b.text, numbers), b.number) for b in segment(body, vocab))
-    if not blocks and not title:
+    if not blocks:
         raise SourceError(f"{path}: no body text left after cleaning; is it a report (or a scanned PDF "
                           "that needs OCR first)?")
     notes = tuple(ex.footnote(n, join_lines(lines, vocab)) for n, lines in raw_notes)

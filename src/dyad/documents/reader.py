@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from dyad.sources import SourceError
@@ -24,6 +25,8 @@ def read_pages(path: Path) -> list[list[str]]:
         raise SourceError(f"{path}: unsupported document type {suffix or '(none)'}; "
                           f"dyad doc add reads {', '.join(SUFFIXES)}")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00ad", "")
+    # Control characters (NUL and the like) are never text; tab, newline and form feed (page break) stay.
+    text = _CONTROL.sub("", text)
     pages = [[line.rstrip() for line in page.split("\n")] for page in text.split("\f")]
     while pages and not any(line.strip() for line in pages[-1]):
         pages.pop()
@@ -31,6 +34,9 @@ def read_pages(path: Path) -> list[list[str]]:
         raise SourceError(f"{path}: no text found. A scanned PDF needs OCR first "
                           "(e.g. ocrmypdf FILE.pdf OUT.pdf), then add OUT.pdf")
     return pages
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _pdf_text(path: Path) -> str:

@@ -90,6 +90,18 @@ def empty_rejects() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "object") for c in REJECT_COLUMNS})
 
 
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "this file cannot be parsed", from the parsers adapters use."""
+    import gzip
+    import zipfile
+    import zlib
+
+    import pyreadr.custom_errors as rerr
+
+    return (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, zipfile.BadZipFile,
+            gzip.BadGzipFile, zlib.error, EOFError, rerr.PyreadrError, rerr.LibrdataError)
+
+
 class Adapter(Protocol):
     name: str
     description: str
@@ -155,7 +167,17 @@ class SimpleAdapter:
     downloader: Callable[..., list[Path]] | None = None
 
     def read(self, path: Path, **options: Any) -> ReadResult:
-        return self.reader(Path(path), **options)
+        path = Path(path)
+        try:
+            return self.reader(path, **options)
+        except SourceError:
+            raise
+        except _unreadable() as exc:
+            # Whatever the parser: a file that cannot be parsed at all is a clear error naming it and the fix.
+            what = self.formats or self.description
+            raise SourceError(f"{path}: cannot be read as `{self.name}` input ({type(exc).__name__}: {exc}). "
+                              f"Check that it is a complete, uncorrupted file of the expected kind ({what}); "
+                              f"`dyad sources --available` lists what each source reads.") from exc
 
     @property
     def download(self) -> Callable[..., list[Path]] | None:

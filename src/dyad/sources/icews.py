@@ -49,10 +49,14 @@ def _snake(name: str) -> str:
 # --------------------------------------------------------------------------------------- reading
 
 
+ODD_BYTES = "line has bytes that are not UTF-8 (shown as U+FFFD in raw): odd bytes, or a file in another encoding"
+
+
 def _read_text(path: Path) -> tuple[list[str], list[list[str]], list[str], list[int]]:
     """Header, rows (fields), raw text and line numbers of a delimited file (tab if the header has a tab)."""
     data = path.read_bytes()
-    text = data.decode("utf-8", errors="surrogateescape")
+    # Bytes that are not UTF-8 become U+FFFD; such lines are quarantined (see ODD_BYTES), never loaded.
+    text = data.decode("utf-8", errors="replace")
     lines = text.splitlines()
     if not lines:
         return [], [], [], []
@@ -168,6 +172,8 @@ def validate_events(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> t
     if nf is not None:
         fail(nf != width, pd.Series([f"row has {n} fields but the header names {width}: short or shifted row"
                                      for n in nf], index=frame.index))
+    if "odd" in frame.attrs:
+        fail(frame.attrs["odd"], ODD_BYTES)
     eid, date, code, inten = col("event_id"), col("event_date"), col("cameo_code"), col("intensity")
     fail(~eid.str.fullmatch(r"[0-9]{1,19}"), "Event ID '" + eid.str.slice(0, 40) + "' is not a whole number")
     parsed = pd.to_datetime(date.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
@@ -207,6 +213,8 @@ def validate_netify(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> t
     if nf is not None:
         fail(nf != width, pd.Series([f"row has {n} fields but the header names {width}: short or shifted row"
                                      for n in nf], index=frame.index))
+    if "odd" in frame.attrs:
+        fail(frame.attrs["odd"], ODD_BYTES)
     year_text = frame["year"].fillna("").astype(str).str.strip()
     year = pd.to_numeric(year_text, errors="coerce")
     fail(year.isna() | (year != year.round()) | (year < 1900) | (year > 2100),
@@ -240,7 +248,12 @@ def _units(path: Path):
             yield label, list(frame.columns), frame, None, None, lines
         return
     header, rows, raws, numbers = _read_text(path)
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise SourceError(f"{path}: line 1: the header names column(s) {', '.join(repeated)} more than once; "
+                          "fix the header so each column appears once")
     frame, nf = _frame(header, rows)
+    frame.attrs["odd"] = np.array(["\ufffd" in r for r in raws], dtype=bool)
     yield str(path), header, frame, nf, raws, numbers
 
 

@@ -72,7 +72,7 @@ def _rows(frame: pd.DataFrame, a: pd.Series, year: pd.Series, variable, value: p
     raw_value = value.astype("string").str.strip()
     num = pd.to_numeric(raw_value.replace("", None), errors="coerce")
     reason[raw_value.ne("") & num.isna()] = "value is not a number: " + raw_value.fillna("")
-    reason[year.isna()] = "year is not a year"
+    reason[year.isna() | ~np.isfinite(year.astype(float)) | (year % 1 != 0)] = "year is not a year"
     reason[a.eq("")] = "no country code or known country name"
     bad = reason.notna().to_numpy()
     keep = ~bad & num.notna().to_numpy()
