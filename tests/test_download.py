@@ -117,3 +117,19 @@ def test_checksum_mismatch_is_refused(server, tmp_path):
 def test_unreachable_server_is_a_clear_error(tmp_path):
     with pytest.raises(dl.DownloadError, match="failed"):
         unvotes.download(cache=tmp_path, server="http://127.0.0.1:9")
+
+
+def test_report_downloads_then_ingests_and_survives_a_failing_source(server, tmp_path, monkeypatch):
+    from dyad.report.fetch import download_and_ingest
+    from dyad.store import open_store
+
+    _publish({"UNVotes.csv": VOTES})
+    monkeypatch.setattr(dl, "DATAVERSE", server)
+    monkeypatch.setenv("DYAD_CACHE", str(tmp_path / "cache"))
+    with open_store(tmp_path / "s.duckdb") as store:
+        out = download_and_ingest(store, ("unvotes", "gdelt"))
+        assert [(f.source, f.status) for f in out] == [("unvotes", "ingested"), ("gdelt", "failed")]
+        assert "--start" in out[1].message            # gdelt needs a date range: said, not guessed
+        assert store.count("votes") == 2 * 397
+        again = download_and_ingest(store, ("unvotes",))
+        assert again[0].status == "unchanged"

@@ -28,9 +28,14 @@ def _open(obj, store_path: Path | None, read_only: bool):
               help="Store file (overrides the global --store / $DYAD_STORE).")
 @click.option("--charts", "charts_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write one SVG and one PNG per chart into this folder, for slides.")
+@click.option("--download", "download", default=None, metavar="SOURCES",
+              help="Download these sources' public files first (comma list, e.g. unvotes,wdi,gdelt; "
+                   "'default' = unvotes,wdi). Needs a connection; failures are reported, the report still builds.")
+@click.option("--start", help="With --download: first date for dated sources (gdelt).")
+@click.option("--end", help="With --download: last date for dated sources (gdelt).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
 @click.pass_obj
-def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, progress) -> None:
+def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, start, end, progress) -> None:
     """Write one self-contained HTML report on the relations of A and B (opens offline).
 
     With --data DIR, first ingest every file the layout table finds in DIR (files already ingested with the
@@ -42,17 +47,25 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, progress) ->
     \b
         dyad report CHN RUS --data ../shared/data -o report.html
         dyad report CHN RUS -o report.html --charts slides/
+        dyad report CHN RUS --download default -o report.html
     """
     from dyad.report import build_report
     from dyad.report.ingest import ingest_layout
 
     a, b = resolve(a), resolve(b)
     started = time.perf_counter()
-    with _open(obj, store_path, read_only=data_dir is None) as store:
+    with _open(obj, store_path, read_only=data_dir is None and download is None) as store:
         plan = None
         if data_dir is not None:
             plan = ingest_layout(store, data_dir, show_progress=progress)
             _echo_problems(plan)
+        if download:
+            from dyad.report.fetch import DEFAULT_DOWNLOADS, download_and_ingest
+
+            names = DEFAULT_DOWNLOADS if download == "default" else tuple(n.strip() for n in download.split(","))
+            for fetched in download_and_ingest(store, names, start, end):
+                click.echo(f"{fetched.status.upper()}: {fetched.source}: {fetched.message}",
+                           err=fetched.status == "failed")
         ingest_seconds = time.perf_counter() - started
         report = build_report(store, a, b, output, ingest=plan, charts_dir=charts_dir, progress_enabled=progress)
     computed = sum(1 for r in report.indicators if r.ok)
