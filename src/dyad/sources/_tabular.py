@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dyad import countries, schema
-from dyad.sources import SourceError, empty_rejects
+from dyad.sources import ReadResult, SourceError, empty_rejects
 
 
 def first_lines(path: Path, n: int = 20, encoding: str = "utf-8-sig") -> list[str]:
@@ -98,3 +98,15 @@ def fetch_zip(url: str, name: str, folder: Path) -> Path:
         path.unlink()
         raise dl.DownloadError(f"{url}: member {bad} of the zip is damaged; the download was discarded.")
     return path
+
+
+def read_trade_files(files: list[Path], read_one: Callable, notes: list[str] | None = None) -> ReadResult:
+    """Read each file with ``read_one(file) -> (rows, rejects, FileCount)`` into one ``trade`` ReadResult."""
+    parts, bads, counts = [], [empty_rejects()], []
+    for f in files:
+        rows, rej, count = read_one(f)
+        parts.append(rows)
+        bads.append(rej)
+        counts.append(count)
+    return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
+                      pd.concat(bads, ignore_index=True), counts, list(notes or []))

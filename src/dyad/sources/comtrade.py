@@ -17,14 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError
 from dyad.sources._tabular import (
-    canonical,
     first_lines,
     header_fields,
     iso3_map,
     pick_files,
     raw_text,
+    read_trade_files,
     rejects,
     to_number,
 )
@@ -95,15 +95,7 @@ def _read_file(file: Path):
 
 
 def read(path: Path, **_: object) -> ReadResult:
-    files = pick_files(path, _is_comtrade, "UN Comtrade API CSV", (".csv",))
-    parts, bads, counts = [], [empty_rejects()], []
-    for f in files:
-        rows, rej, count = _read_file(f)
-        parts.append(rows)
-        bads.append(rej)
-        counts.append(count)
-    return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
-                      pd.concat(bads, ignore_index=True), counts)
+    return read_trade_files(pick_files(path, _is_comtrade, "UN Comtrade API CSV", (".csv",)), _read_file)
 
 
 ADAPTER = SimpleAdapter(

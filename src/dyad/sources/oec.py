@@ -19,8 +19,15 @@ import numpy as np
 import pandas as pd
 
 from dyad import countries
-from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
-from dyad.sources._tabular import canonical, first_lines, header_fields, raw_text, rejects, to_number
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError
+from dyad.sources._tabular import (
+    first_lines,
+    header_fields,
+    raw_text,
+    read_trade_files,
+    rejects,
+    to_number,
+)
 
 VALUE_COLUMN = re.compile(r"^(?:Exports|Imports) from (?P<a>.+?) to (?P<b>.+?) \((?P<unit>USD|US\$)\)$", re.I)
 
@@ -96,14 +103,7 @@ def _read_file(file: Path):
 
 def read(path: Path, **_: object) -> ReadResult:
     files, notes = _files(path)
-    parts, bads, counts = [], [empty_rejects()], []
-    for f in files:
-        rows, rej, count = _read_file(f)
-        parts.append(rows)
-        bads.append(rej)
-        counts.append(count)
-    return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
-                      pd.concat(bads, ignore_index=True), counts, notes)
+    return read_trade_files(files, _read_file, notes)
 
 
 ADAPTER = SimpleAdapter(
