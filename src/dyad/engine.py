@@ -67,7 +67,10 @@ def raw_connect(path: str | Path | None, read_only: bool = False) -> duckdb.Duck
     """
     target = ":memory:" if path is None else str(path)
     config = {"memory_limit": os.environ[ENV_MEMORY]} if os.environ.get(ENV_MEMORY) else {}
-    return duckdb.connect(target, read_only=read_only, config=config)
+    con = duckdb.connect(target, read_only=read_only, config=config)
+    # dyad draws its own progress bars (quiet when not on a terminal); DuckDB's would mix into command output.
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
 
 
 def wrap(raw: duckdb.DuckDBPyConnection):
