@@ -158,11 +158,9 @@ def _sector_codes(sectors: pd.Series) -> pd.Series:
     return sectors.fillna("").map(convert)
 
 
-def validate_events(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> tuple[pd.DataFrame, pd.Series]:
-    """Canonical event rows and, per input row, the first failed check (None when the row is good)."""
-    def col(name: str) -> pd.Series:
-        return frame[name].fillna("").astype(str).str.strip()
-
+def _row_checks(frame: pd.DataFrame, nf: np.ndarray | None, width: int):
+    """Per-row reasons (first failed check wins) and the ``fail(mask, text)`` that records one; the checks
+    every layout shares (field count, bytes that are not UTF-8) are already applied."""
     reason = pd.Series([None] * len(frame), index=frame.index, dtype="object")
 
     def fail(mask, text) -> None:
@@ -174,6 +172,15 @@ def validate_events(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> t
                                      for n in nf], index=frame.index))
     if "odd" in frame.attrs:
         fail(frame.attrs["odd"], ODD_BYTES)
+    return reason, fail
+
+
+def validate_events(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> tuple[pd.DataFrame, pd.Series]:
+    """Canonical event rows and, per input row, the first failed check (None when the row is good)."""
+    def col(name: str) -> pd.Series:
+        return frame[name].fillna("").astype(str).str.strip()
+
+    reason, fail = _row_checks(frame, nf, width)
     eid, date, code, inten = col("event_id"), col("event_date"), col("cameo_code"), col("intensity")
     fail(~eid.str.fullmatch(r"[0-9]{1,19}"), "Event ID '" + eid.str.slice(0, 40) + "' is not a whole number")
     parsed = pd.to_datetime(date.str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
@@ -204,17 +211,7 @@ def validate_events(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> t
 
 def validate_netify(frame: pd.DataFrame, nf: np.ndarray | None, width: int) -> tuple[pd.DataFrame, pd.Series]:
     """Long covariate rows (one per dyad-year and count) and the per-row reasons."""
-    reason = pd.Series([None] * len(frame), index=frame.index, dtype="object")
-
-    def fail(mask, text) -> None:
-        mask = pd.Series(mask, index=frame.index).fillna(True).astype(bool) & reason.isna()
-        reason[mask] = text if isinstance(text, str) else text[mask]
-
-    if nf is not None:
-        fail(nf != width, pd.Series([f"row has {n} fields but the header names {width}: short or shifted row"
-                                     for n in nf], index=frame.index))
-    if "odd" in frame.attrs:
-        fail(frame.attrs["odd"], ODD_BYTES)
+    reason, fail = _row_checks(frame, nf, width)
     year_text = frame["year"].fillna("").astype(str).str.strip()
     year = pd.to_numeric(year_text, errors="coerce")
     fail(year.isna() | (year != year.round()) | (year < 1900) | (year > 2100),
