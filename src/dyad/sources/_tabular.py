@@ -110,3 +110,22 @@ def read_trade_files(files: list[Path], read_one: Callable, notes: list[str] | N
         counts.append(count)
     return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
                       pd.concat(bads, ignore_index=True), counts, list(notes or []))
+
+
+def read_r(path: Path) -> dict[str, pd.DataFrame]:
+    """Every object of an R data file (.rda/.RData), or a SourceError that names the file and the fix."""
+    import pyreadr
+
+    try:
+        return dict(pyreadr.read_r(str(path)))
+    except Exception as exc:  # pyreadr raises its own LibrdataError and several unrelated types for damaged files
+        raise SourceError(f"{path}: cannot read this R data file ({type(exc).__name__}: {exc}). "
+                          "It may be truncated or not an R file; download it again.") from exc
+
+
+def data_files(path: Path, suffixes: Iterable[str] = (".rda", ".rdata", ".csv")) -> list[Path]:
+    """The file itself, or the files of a folder with one of ``suffixes``, sorted."""
+    if path.is_file():
+        return [path]
+    wanted = tuple(suffixes)
+    return sorted(p for p in path.iterdir() if p.suffix.lower() in wanted)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from dyad import countries
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
-from dyad.sources._tabular import canonical, raw_text, rejects
+from dyad.sources._tabular import canonical, data_files, raw_text, read_r, rejects
 
 DYADIC = {"ccode1", "ccode2", "year", "flow1", "flow2"}
 STATE = {"ccode", "year", "imports", "exports"}
@@ -28,17 +28,10 @@ _NO_ISO = " is not a COW state with an ISO3 code in reference/cow_states.csv (e.
 
 
 def _frames(path: Path) -> list[tuple[Path, pd.DataFrame]]:
-    files = [path] if path.is_file() else sorted(
-        p for p in path.iterdir() if p.suffix.lower() in (".rda", ".rdata", ".csv"))
     out = []
-    for f in files:
+    for f in data_files(path):
         if f.suffix.lower() in (".rda", ".rdata"):
-            import pyreadr
-
-            try:
-                frames = list(pyreadr.read_r(str(f)).values())
-            except Exception as exc:  # pyreadr raises several unrelated types for damaged files
-                raise SourceError(f"{f}: cannot read this R data file ({exc}); download it again.") from exc
+            frames = list(read_r(f).values())
         else:
             frames = [pd.read_csv(f, keep_default_na=True, na_values=["NA", ""])]
         for frame in frames:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from dyad import countries
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
-from dyad.sources._tabular import canonical, rejects
+from dyad.sources._tabular import canonical, data_files, read_r, rejects
 
 SOURCE = "peacesciencer"
 # Columns whose codebook uses -9 for "missing" (COW National Material Capabilities v6).
@@ -39,18 +39,10 @@ SKIP_COLUMNS = {"ccode1", "ccode2", "ccode", "gwcode", "year", "dispnum", "stmon
 
 
 def _tables(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
-    files = [path] if path.is_file() else sorted(
-        p for p in path.iterdir() if p.suffix.lower() in (".rda", ".rdata", ".csv"))
     out = []
-    for f in files:
+    for f in data_files(path):
         if f.suffix.lower() in (".rda", ".rdata"):
-            import pyreadr
-
-            try:
-                frames = pyreadr.read_r(str(f))
-            except Exception as exc:  # pyreadr raises several unrelated types for damaged files
-                raise SourceError(f"{f}: cannot read this R data file ({exc}); download it again.") from exc
-            out += [(f, name, frame) for name, frame in frames.items()]
+            out += [(f, name, frame) for name, frame in read_r(f).items()]
         else:
             try:
                 frame = pd.read_csv(f, na_values=["NA", ""])

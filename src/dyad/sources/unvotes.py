@@ -21,6 +21,7 @@ import pandas as pd
 
 from dyad import countries
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources._tabular import read_r
 
 VOTE_LABELS = ("yes", "abstain", "no")
 OLD_VOTE_CODES = {1: "yes", 2: "abstain", 3: "no", 8: "absent", 9: "nonmember"}
@@ -45,7 +46,7 @@ def _load_frames(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
     """Every table in a file, with its kind (votes, rollcalls, issues or published)."""
     name = path.name.lower()
     if name.endswith((".rda", ".rdata")):
-        frames = _read_r(path)
+        frames = read_r(path)
     elif name.endswith((".csv", ".csv.gz")):
         try:
             frames = {path.stem: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=["", "NA"])}
@@ -67,16 +68,6 @@ def _load_frames(path: Path) -> list[tuple[Path, str, pd.DataFrame]]:
                 "Is a column missing or renamed?")
         out.append((path, kind, frame))
     return out
-
-
-def _read_r(path: Path) -> dict[str, pd.DataFrame]:
-    import pyreadr
-
-    try:
-        return dict(pyreadr.read_r(str(path)))
-    except Exception as exc:  # pyreadr raises its own LibrdataError and others for damaged files
-        raise SourceError(f"{path}: cannot read this R data file ({type(exc).__name__}: {exc}). "
-                          "It may be truncated or not an R file; download it again.") from exc
 
 
 def _raw_lines(frame: pd.DataFrame, mask: np.ndarray) -> pd.Series:
