@@ -91,3 +91,63 @@ def test_read_only_store_refuses_ingest(tmp_path):
             ro.ingest("test-calendar", tmp_path)
     with pytest.raises(StoreError, match="no store"):
         open_store(tmp_path / "absent.duckdb", read_only=True)
+
+
+class _Staged:
+    """An InDatabase table: parses a calendar CSV with DuckDB on the store's connection."""
+
+    def __init__(self, path: Path, seen: dict):
+        self.path, self.seen = path, seen
+
+    def stage(self, con, staging):
+        self.seen["memory_limit"] = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        self.seen["in_transaction"] = _in_transaction(con)
+        con.execute(f"CREATE TEMP TABLE \"{staging}\" AS SELECT country, CAST(date AS DATE) AS date, kind, label, "
+                    f"'test' AS source FROM read_csv('{self.path}', all_varchar=true)").fetchall()
+        n = con.execute(f'SELECT count(*) FROM "{staging}"').fetchone()[0]
+        return [FileCount(str(self.path), n, n, 0)], empty_rejects()
+
+
+def _in_transaction(con) -> bool:
+    try:
+        con.execute("BEGIN TRANSACTION").fetchall()
+    except Exception:       # noqa: BLE001 - DuckDB says a transaction is already active
+        return True
+    con.execute("ROLLBACK").fetchall()
+    return False
+
+
+SEEN: dict = {}
+sources.register(SimpleAdapter("test-staged", "test", ("calendar",),
+                               lambda path, **_: ReadResult({"calendar": _Staged(path, SEEN)}, empty_rejects(), [])))
+
+
+def test_in_database_rows_are_staged_outside_the_transaction_under_a_memory_cap(store, tmp_path, monkeypatch):
+    monkeypatch.delenv("DYAD_MEMORY_LIMIT", raising=False)
+    monkeypatch.setenv("DYAD_INGEST_MEMORY_LIMIT", "123MB")
+    before = store.sql("SELECT current_setting('memory_limit') AS m")["m"][0]
+    path = _write(tmp_path / "a.csv", ["RUS,2018-03-18,election,President", "CHN,2017-10-18,congress,19th",
+                                       "RUS,2018-03-18,election,President"])
+    result = store.ingest("test-staged", path)
+    # counts come from the staging; the repeated key is loaded once
+    assert (result.rows_read, result.rows_loaded, result.rows_new) == (3, 3, 2)
+    assert SEEN["memory_limit"].replace(" ", "") in {"117.3MiB", "123.0MB", "123MB"}
+    assert SEEN["in_transaction"] is False
+    assert store.sql("SELECT current_setting('memory_limit') AS m")["m"][0] == before
+    assert not store.sql("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '_staging%'").size
+
+
+def test_merge_keeps_one_row_per_key_and_never_overwrites(store, tmp_path):
+    # keys: stored (RUS 2018-03-18), repeated within the file (CHN 2017-10-18 twice), new once (CHN 2022-10-16)
+    store.ingest("test-calendar", _write(tmp_path / "a.csv", ["RUS,2018-03-18,election,stored label"]))
+    rows = ["RUS,2018-03-18,election,other label", "CHN,2017-10-18,congress,19th", "CHN,2017-10-18,congress,19th bis",
+            "CHN,2022-10-16,congress,20th"]
+    result = store.ingest("test-calendar", _write(tmp_path / "b.csv", rows))
+    got = store.sql("SELECT country, CAST(date AS VARCHAR) AS date, kind, label FROM calendar ORDER BY date")
+    # independent expectation: per key, the stored row wins; otherwise one of the file's rows
+    frame = pd.DataFrame([r.split(",") for r in rows], columns=["country", "date", "kind", "label"])
+    keys = frame.drop_duplicates(["country", "date", "kind"])
+    assert result.rows_new == len(keys) - 1 == 2
+    assert got.loc[got["country"] == "RUS", "label"].tolist() == ["stored label"]
+    assert got.loc[got["date"] == "2017-10-18", "label"].iloc[0] in {"19th", "19th bis"}
+    assert len(got) == 3 and not got.duplicated(["country", "date", "kind"]).any()

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ import pandas as pd
 from dyad import engine, schema, sources
 
 ENV_STORE = "DYAD_STORE"
+ENV_INGEST_MEMORY = "DYAD_INGEST_MEMORY_LIMIT"
+DEFAULT_INGEST_MEMORY = "1GB"
 
 
 class StoreError(RuntimeError):
@@ -52,15 +55,46 @@ def _input_files(path: Path) -> list[Path]:
 
 def fingerprint(path: Path) -> tuple[str, int]:
     """sha256 and size of a file, or of a folder (hash over the sorted member hashes)."""
+    sha, size, _ = _fingerprint(path)
+    return sha, size
+
+
+def _fingerprint(path: Path) -> tuple[str, int, dict[str, str]]:
+    """:func:`fingerprint` plus the sha256 of each member file (provenance_files reuses them)."""
     files = _input_files(path)
     if len(files) == 1 and files[0] == path:
-        return sha256_file(path), path.stat().st_size
+        sha = sha256_file(path)
+        return sha, path.stat().st_size, {str(path): sha}
     digest = hashlib.sha256()
     size = 0
+    members = {}
     for f in files:
-        digest.update(f"{f.relative_to(path)}:{sha256_file(f)}\n".encode())
+        members[str(f)] = sha256_file(f)
+        digest.update(f"{f.relative_to(path)}:{members[str(f)]}\n".encode())
         size += f.stat().st_size
-    return digest.hexdigest(), size
+    return digest.hexdigest(), size, members
+
+
+class _Hashing:
+    """:func:`_fingerprint` in a background thread: hashing reads the whole input once more, and overlaps
+    with the parse (hashlib and DuckDB both release the GIL)."""
+
+    def __init__(self, path: Path):
+        self._box: dict[str, Any] = {}
+        self._thread = threading.Thread(target=self._run, args=(path,), daemon=True, name="dyad-sha256")
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            self._box["value"] = _fingerprint(path)
+        except BaseException as exc:       # re-raised in the caller's thread by result()
+            self._box["error"] = exc
+
+    def result(self) -> tuple[str, int, dict[str, str]]:
+        self._thread.join()
+        if "error" in self._box:
+            raise self._box["error"]
+        return self._box["value"]
 
 
 @dataclass(frozen=True)
@@ -195,33 +229,70 @@ class Store:
         path = Path(path)
         if not path.exists():
             raise sources.SourceError(f"{path}: no such file or folder. Check the path given to --from.")
-        sha, size = fingerprint(path)
-        if not force:
-            done = self._run(
-                "SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND status = 'ok'",
-                [source, sha])
+        hashing = _Hashing(path)
+        if not force and self._may_be_known(source, path):
+            # the same source has loaded input of this size: settle "already ingested" before parsing
+            sha, _, _ = hashing.result()
+            done = self._done(source, sha)
             if done:
-                return IngestResult(done[0][0], source, str(path), 0, 0, 0, 0, skipped=True)
-        ingest_id = self._start_run(source, path, sha, size, options)
+                return IngestResult(done, source, str(path), 0, 0, 0, 0, skipped=True)
+        ingest_id = self._start_run(source, path, options)
+        staged: dict[str, str] = {}
         try:
-            result = adapter.read(path, **options)
-            result.check()
-            rows_new = self._commit(ingest_id, result)
+            with self._ingest_memory():
+                result = adapter.read(path, **options)
+                staged = result.stage(self.con, f"_staging_{ingest_id}")
+                sha, size, members = hashing.result()
+                done = None if force else self._done(source, sha)
+                if done:
+                    self._drop(staged)
+                    self._run("DELETE FROM provenance WHERE ingest_id = ?", [ingest_id])
+                    return IngestResult(done, source, str(path), 0, 0, 0, 0, skipped=True)
+                result.check()
+                rows_new = self._commit(ingest_id, result, staged, sha, size, members)
         except BaseException as exc:
             self._fail_run(ingest_id, exc)
             raise
+        finally:
+            self._drop(staged)
         return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
                             result.rows_rejected, message="; ".join(result.notes))
 
-    def _start_run(self, source: str, path: Path, sha: str, size: int, options: dict) -> int:
+    def _may_be_known(self, source: str, path: Path) -> bool:
+        size = path.stat().st_size if path.is_file() else None
+        if size is None:
+            return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' LIMIT 1", [source]))
+        return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' AND size = ? LIMIT 1",
+                              [source, size]))
+
+    def _done(self, source: str, sha: str) -> int | None:
+        rows = self._run("SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND status = 'ok'",
+                         [source, sha])
+        return rows[0][0] if rows else None
+
+    def _ingest_memory(self):
+        """Cap DuckDB's memory during an ingest (``$DYAD_INGEST_MEMORY_LIMIT``, default 1GB) unless
+        ``$DYAD_MEMORY_LIMIT`` already caps the connection: staging tables beyond it spill to disk, so a
+        20M-row file ingests in well under 2 GB."""
+        return _Setting(self, "memory_limit", None if os.environ.get(engine.ENV_MEMORY)
+                        else os.environ.get(ENV_INGEST_MEMORY, DEFAULT_INGEST_MEMORY))
+
+    def _drop(self, staged: dict[str, str]) -> None:
+        for staging in staged.values():
+            try:
+                self._run(f'DROP TABLE IF EXISTS "{staging}"')
+            except engine.duckdb_error_types():
+                pass
+
+    def _start_run(self, source: str, path: Path, options: dict) -> int:
         from dyad import __version__
 
         try:
             ingest_id = int(self._run("SELECT coalesce(max(ingest_id), 0) + 1 FROM provenance")[0][0])
             self._run(
-                "INSERT INTO provenance (ingest_id, source, path, sha256, size, status, started, dyad_version, "
-                "options) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
-                [ingest_id, source, str(path.resolve()), sha, size, dt.datetime.now(), __version__,
+                "INSERT INTO provenance (ingest_id, source, path, status, started, dyad_version, "
+                "options) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+                [ingest_id, source, str(path.resolve()), dt.datetime.now(), __version__,
                  json.dumps(options, default=str, sort_keys=True)])
         except engine.duckdb_error_types() as exc:
             raise _write_error(self.path, exc) from exc
@@ -239,51 +310,89 @@ class Store:
         except engine.duckdb_error_types():
             pass
 
-    def _commit(self, ingest_id: int, result: sources.ReadResult) -> int:
+    def _commit(self, ingest_id: int, result: sources.ReadResult, staged: dict[str, str], sha: str, size: int,
+                members: dict[str, str]) -> int:
         rows_new = 0
         self._run("BEGIN TRANSACTION")
         try:
             for name, rows in result.tables.items():
-                rows_new += self._merge(name, rows, ingest_id)
+                rows_new += self._merge(name, staged.get(name, rows), ingest_id)
             _pause_for_tests("after_merge")
             self._quarantine(ingest_id, result.rejects)
             for f in result.files:
                 fpath = Path(f.file)
-                fsha, fsize = (sha256_file(fpath), fpath.stat().st_size) if fpath.is_file() else (None, None)
+                if fpath.is_file():
+                    fsha = members.get(str(fpath)) or sha256_file(fpath)
+                    fsize = fpath.stat().st_size
+                else:
+                    fsha, fsize = None, None
                 self._run("INSERT INTO provenance_files VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [ingest_id, str(fpath), fsha, fsize, f.rows_read, f.rows_loaded, f.rows_rejected])
             self._run(
-                "UPDATE provenance SET status = 'ok', rows_read = ?, rows_loaded = ?, rows_new = ?, "
-                "rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
-                [result.rows_read, result.rows_loaded, rows_new, result.rows_rejected, dt.datetime.now(),
-                 "; ".join(result.notes) or None, ingest_id])
+                "UPDATE provenance SET status = 'ok', sha256 = ?, size = ?, rows_read = ?, rows_loaded = ?, "
+                "rows_new = ?, rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
+                [sha, size, result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
+                 dt.datetime.now(), "; ".join(result.notes) or None, ingest_id])
             self._run("COMMIT")
         except engine.duckdb_error_types() as exc:
             raise _write_error(self.path, exc) from exc
         return rows_new
 
     def _merge(self, name: str, rows: Any, ingest_id: int) -> int:
-        """Insert staging rows whose natural key is not yet stored; return how many were new."""
+        """Insert staging rows whose natural key is not yet stored, one row per key; return how many.
+
+        ``rows`` is the name of a staging table already made, or what an adapter returned. Keys repeated
+        within the staging rows are found first (a grouping of the key columns alone); the rows with a
+        unique key go straight in, and only the repeated keys go through a DISTINCT ON, so the full rows
+        are never hashed or sorted.
+        """
         table = self.ensure_table(name)
-        staging = f"_staging_{name}_{ingest_id}"
         cols = ", ".join(f'"{c}"' for c in table.column_names)
-        if callable(rows):
-            rows(self.con, staging)
+        if isinstance(rows, str):
+            staging = rows
+            present = {r[0] for r in self._run("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                                "AND database_name = 'temp'", [staging])}
+            select = _select_list(table, present)
         else:
-            self.con.register("_incoming", rows)
-            try:
-                self._run(f'CREATE TEMP TABLE "{staging}" AS SELECT {_select_list(table, rows)} FROM _incoming')
-            finally:
-                self.con.unregister("_incoming")
-        key = " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in table.key)
+            staging = f"_staging_{name}_{ingest_id}"
+            if callable(rows):
+                rows(self.con, staging)
+            else:
+                self.con.register("_incoming", rows)
+                try:
+                    self._run(f'CREATE TEMP TABLE "{staging}" AS SELECT {_select_list(table, rows)} FROM _incoming')
+                finally:
+                    self.con.unregister("_incoming")
+            select = cols
         part = ", ".join(f'"{k}"' for k in table.key)
-        before = self.count(name)
-        self._run(
-            f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM ('
-            f'  SELECT * FROM "{staging}" QUALIFY row_number() OVER (PARTITION BY {part}) = 1) s '
-            f'WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {key})')
-        self._run(f'DROP TABLE "{staging}"')
-        return self.count(name) - before
+
+        def same_key(a: str, b: str) -> str:
+            return " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in table.key)
+
+        stored = f'NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {same_key("t", "s")})'
+        repeated = f"_repeated_{name}_{ingest_id}"
+        self._run(f'CREATE TEMP TABLE "{repeated}" AS SELECT {part} FROM "{staging}" GROUP BY {part} '
+                  "HAVING count(*) > 1")
+        try:
+            if not self._run(f'SELECT count(*) FROM "{repeated}"')[0][0]:
+                return int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
+                                     f"WHERE {stored}")[0][0])
+            once = f'NOT EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
+            new = int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
+                                f"WHERE {once} AND {stored}")[0][0])
+            new += int(self._run(
+                f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM ('
+                f'  SELECT DISTINCT ON ({part}) * FROM "{staging}" s'
+                f'  WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})) s '
+                f"WHERE {stored}")[0][0])
+            return new
+        finally:
+            # after a failed statement the transaction only takes a ROLLBACK: keep the first error
+            for scratch in (repeated, staging):
+                try:
+                    self._run(f'DROP TABLE IF EXISTS "{scratch}"')
+                except engine.duckdb_error_types():
+                    pass
 
     def _quarantine(self, ingest_id: int, rejects: pd.DataFrame) -> None:
         if rejects is None or len(rejects) == 0:
@@ -297,6 +406,25 @@ class Store:
                              "CAST(reason AS VARCHAR), CAST(raw AS VARCHAR) FROM _rejects")
         finally:
             self.con.unregister("_rejects")
+
+
+class _Setting:
+    """Set a DuckDB option on the store's connection for a ``with`` block, then back to its default
+    (None: leave it as it is)."""
+
+    def __init__(self, store: Store, name: str, value: str | None):
+        self.store, self.name, self.value = store, name, value
+
+    def __enter__(self) -> None:
+        if self.value is not None:
+            self.store._run(f"SET {self.name} = '{self.value}'")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.value is not None:
+            try:
+                self.store._run(f"RESET {self.name}")
+            except engine.duckdb_error_types():
+                pass
 
 
 def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:
@@ -317,8 +445,11 @@ def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> Store
 def _select_list(table: schema.Table, rows: Any) -> str:
     """Columns to stage from an adapter's rows: a non-key column the rows lack is NULL (a table may gain
     optional columns without breaking adapters written before); a missing key column is an error."""
-    names = rows.column_names if hasattr(rows, "column_names") else rows.columns   # pyarrow or pandas
-    present = {str(c) for c in names}
+    if isinstance(rows, set):
+        present = rows
+    else:
+        names = rows.column_names if hasattr(rows, "column_names") else rows.columns   # pyarrow or pandas
+        present = {str(c) for c in names}
     missing_key = [k for k in table.key if k not in present]
     if missing_key:
         raise StoreError(f"rows for table {table.name!r} lack key column(s) {', '.join(missing_key)}")

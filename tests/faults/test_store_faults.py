@@ -183,7 +183,11 @@ def test_full_disk(tmp_path, how):
         with open_store(moved / store_path.name) as s:
             assert fingerprint(s) == before
             statuses = s.provenance()["status"].tolist()
-            assert statuses[0] == "ok" and statuses[1] in ("failed", "interrupted") and len(statuses) == 2
+            # On the 1 MB tmpfs the seed leaves a few hundred bytes: whether the run's "running" row fits in
+            # them depends on byte counts of the write-ahead log, so it may not be on record at all.
+            assert statuses[0] == "ok" and set(statuses[1:]) <= {"failed", "interrupted"} and len(statuses) <= 2
+            if how == "rlimit":
+                assert len(statuses) == 2
     finally:
         if how == "tmpfs":
             subprocess.run(["umount", str(point)], check=False)

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-__all__ = ["Adapter", "FileCount", "ReadResult", "SourceError", "all_adapters", "get", "load", "register"]
+__all__ = ["Adapter", "FileCount", "InDatabase", "ReadResult", "SourceError", "all_adapters", "get", "load", "register"]
 
 REJECT_COLUMNS = ["file", "row", "reason", "raw"]
 
@@ -53,9 +53,10 @@ class FileCount:
 class ReadResult:
     """What an adapter hands the store.
 
-    ``tables`` maps a canonical table name to its rows (a pandas DataFrame or pyarrow Table with the
-    canonical columns, or a callable ``f(con, staging_name)`` that creates the staging table itself on the
-    store's connection, for adapters that parse inside the database).
+    ``tables`` maps a canonical table name to its rows: a pandas DataFrame or pyarrow Table with the
+    canonical columns; a callable ``f(con, staging_name)`` that creates the staging table itself on the
+    store's connection; or an :class:`InDatabase` object, for adapters that parse inside the store's
+    database and learn their counts only then (see :meth:`stage`).
     ``rejects`` has columns ``file, row, reason, raw``. ``files`` gives per-file counts, for which
     rows read = rows loaded + rows rejected must hold.
     """
@@ -77,6 +78,24 @@ class ReadResult:
     def rows_rejected(self) -> int:
         return sum(f.rows_rejected for f in self.files)
 
+    def stage(self, con, prefix: str) -> dict[str, str]:
+        """Parse the :class:`InDatabase` tables into temporary tables ``{prefix}_{table}`` on ``con``.
+
+        Their per-file counts and rejects are added to :attr:`files` and :attr:`rejects`; returns the
+        staging table of each staged canonical table. Call once, before :meth:`check`.
+        """
+        staged = {}
+        for name, rows in self.tables.items():
+            if isinstance(rows, InDatabase):
+                staging = f"{prefix}_{name}"
+                files, rejects = rows.stage(con, staging)
+                self.files.extend(files)
+                if len(rejects):
+                    self.rejects = rejects if not len(self.rejects) else pd.concat([self.rejects, rejects],
+                                                                                    ignore_index=True)
+                staged[name] = staging
+        return staged
+
     def check(self) -> None:
         for f in self.files:
             if f.rows_read != f.rows_loaded + f.rows_rejected:
@@ -84,6 +103,18 @@ class ReadResult:
                     f"{f.file}: rows read {f.rows_read} != loaded {f.rows_loaded} + rejected {f.rows_rejected}")
         if len(self.rejects) != self.rows_rejected:
             raise AssertionError(f"{len(self.rejects)} reject rows kept but {self.rows_rejected} counted")
+
+
+@runtime_checkable
+class InDatabase(Protocol):
+    """Rows an adapter parses inside the store's database.
+
+    ``stage(con, staging)`` runs outside the ingest transaction (a failed statement there must not end
+    it), creates the temporary table ``staging`` with the canonical columns and returns the per-file
+    counts and the rejects, which are only known once the files are parsed.
+    """
+
+    def stage(self, con: Any, staging: str) -> tuple[list[FileCount], pd.DataFrame]: ...
 
 
 def empty_rejects() -> pd.DataFrame:

@@ -27,21 +27,19 @@ import csv
 import io
 import shutil
 import tempfile
-import weakref
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from dyad import engine
+from dyad import engine, schema
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects, gdelt_download
 from dyad.sources import _eventref as ref
 
 DATASET = "gdelt"
 SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".zip")
 WIDTH = 72      # fields read per row; anything wider than every layout is rejected by its count
-MEMORY_LIMIT = "1GB"   # the parse spills to disk beyond this, so a 20M-row file fits a small machine
 HEADERLESS = {57: "GDELT 1.0 historical", 58: "GDELT 1.0 daily", 61: "GDELT 2.0"}
 
 # 1-based positions in the headerless layouts (equal in 1.0 and 2.0 up to AvgTone).
@@ -91,10 +89,15 @@ def sniff(path: Path, first: bytes) -> Layout:
 
 
 def _field(layout: Layout, name: str) -> str:
-    """SQL for one cleaned text field: trimmed, with '' and 'NA' as NULL; NULL if the column is absent."""
+    """SQL for one cleaned text field: '' and 'NA' as NULL; NULL if the column is absent.
+
+    Extracts are trimmed (spreadsheets and R pad values); raw exports are taken as GDELT wrote them.
+    """
     pos = layout.position(name)
     if pos is None:
         return "NULL"
+    if layout.header is None:
+        return f"nullif(nullif(c{pos}, ''), 'NA')"
     return f"nullif(nullif(trim(c{pos}), ''), 'NA')"
 
 
@@ -102,7 +105,7 @@ def _width_sql(layout: Layout, name: str, positions: dict[int, int]) -> str:
     """A field whose position depends on the row's width (headerless files) or on the header."""
     if layout.header is not None:
         return _field(layout, name)
-    cases = " ".join(f"WHEN {w} THEN nullif(nullif(trim(c{p}), ''), 'NA')" for w, p in positions.items())
+    cases = " ".join(f"WHEN {w} THEN nullif(nullif(c{p}, ''), 'NA')" for w, p in positions.items())
     return f"CASE w {cases} END"
 
 
@@ -127,35 +130,35 @@ def _checks(layout: Layout) -> list[tuple[str, str]]:
         count,
         # casts rather than regular expressions: every good row passes every check, so each costs time
         ("id IS NULL OR length(id) > 19 OR NOT (left(id, 1) BETWEEN '0' AND '9') OR TRY_CAST(id AS UBIGINT) IS NULL",
-         "'GLOBALEVENTID ' || coalesce(q(id), 'missing') || ' is not a whole number'"),
+         "'GLOBALEVENTID ' || coalesce(_gdelt_q(id), 'missing') || ' is not a whole number'"),
         ("sqldate IS NULL OR length(sqldate) <> 8 OR left(sqldate, 1) NOT IN ('1', '2') "
          "OR TRY_CAST(sqldate AS UINTEGER) IS NULL OR try_strptime(sqldate, '%Y%m%d') IS NULL",
-         "'SQLDATE ' || coalesce(q(sqldate), 'missing') || ' is not a YYYYMMDD date'"),
+         "'SQLDATE ' || coalesce(_gdelt_q(sqldate), 'missing') || ' is not a YYYYMMDD date'"),
         ("monthyear IS DISTINCT FROM left(sqldate, 6) OR yr IS DISTINCT FROM left(sqldate, 4)",
-         "'MonthYear ' || coalesce(q(monthyear), 'missing') || ' or Year ' || coalesce(q(yr), 'missing') "
+         "'MonthYear ' || coalesce(_gdelt_q(monthyear), 'missing') || ' or Year ' || coalesce(_gdelt_q(yr), 'missing') "
          "|| ' disagrees with SQLDATE ' || sqldate || ': misaligned row'"),
         ("ref_root IS NULL",
-         "'EventCode ' || coalesce(q(code), 'missing') || ' is not a CAMEO event code'"),
+         "'EventCode ' || coalesce(_gdelt_q(code), 'missing') || ' is not a CAMEO event code'"),
         ("rootcode IS DISTINCT FROM ref_root OR basecode IS DISTINCT FROM left(code, 3)",
-         "'EventRootCode ' || coalesce(q(rootcode), 'missing') || ' or EventBaseCode ' || "
-         "coalesce(q(basecode), 'missing') || ' disagrees with EventCode ' || code || ': misaligned row'"),
+         "'EventRootCode ' || coalesce(_gdelt_q(rootcode), 'missing') || ' or EventBaseCode ' || "
+         "coalesce(_gdelt_q(basecode), 'missing') || ' disagrees with EventCode ' || code || ': misaligned row'"),
         ("quadclass IS DISTINCT FROM CAST(ref_quad AS VARCHAR)",
-         "'QuadClass ' || coalesce(q(quadclass), 'missing') || ' is not the quad class of CAMEO root ' || ref_root"),
+         "'QuadClass ' || coalesce(_gdelt_q(quadclass), 'missing') || ' is not the quad class of CAMEO root ' || ref_root"),
         ("g IS NULL OR isnan(g) OR abs(g) > 10",
-         "'GoldsteinScale ' || coalesce(q(goldstein), 'missing') || ' is not a number in [-10, 10]'"),
+         "'GoldsteinScale ' || coalesce(_gdelt_q(goldstein), 'missing') || ' is not a number in [-10, 10]'"),
         ("a1c IS NOT NULL AND NOT a1_known",
-         "'Actor1CountryCode ' || q(a1c) || ' is not a CAMEO country code'"),
+         "'Actor1CountryCode ' || _gdelt_q(a1c) || ' is not a CAMEO country code'"),
         ("a2c IS NOT NULL AND NOT a2_known",
-         "'Actor2CountryCode ' || q(a2c) || ' is not a CAMEO country code'"),
+         "'Actor2CountryCode ' || _gdelt_q(a2c) || ' is not a CAMEO country code'"),
         ("mentions IS NOT NULL AND TRY_CAST(mentions AS UINTEGER) IS NULL",
-         "'NumMentions ' || q(mentions) || ' is not a count'"),
+         "'NumMentions ' || _gdelt_q(mentions) || ' is not a count'"),
         ("tone IS NOT NULL AND (t IS NULL OR isnan(t))",
-         "'AvgTone ' || q(tone) || ' is not a number'"),
+         "'AvgTone ' || _gdelt_q(tone) || ' is not a number'"),
         # extracts that went through a float column write DATEADDED as 2.0180105e+13; the event is intact
         ("dateadded IS NULL OR NOT ((length(dateadded) IN (8, 14) AND left(dateadded, 1) IN ('1', '2') "
          "AND TRY_CAST(dateadded AS UBIGINT) IS NOT NULL) "
          "OR regexp_full_match(dateadded, '[12]\\.[0-9]{0,13}e\\+(07|13)'))",
-         "'DATEADDED ' || coalesce(q(dateadded), 'missing') || ' is not YYYYMMDD or YYYYMMDDHHMMSS'"),
+         "'DATEADDED ' || coalesce(_gdelt_q(dateadded), 'missing') || ' is not YYYYMMDD or YYYYMMDDHHMMSS'"),
     ]
 
 
@@ -196,9 +199,9 @@ def _select_sql(layout: Layout, source: str, line_offset: int | None) -> str:
           k1.cameo IS NOT NULL AS a1_known, k1.iso3 AS a1_iso3,
           k2.cameo IS NOT NULL AS a2_known, k2.iso3 AS a2_iso3
         FROM repaired n
-        LEFT JOIN cameo_ref ce ON ce.code = n.code
-        LEFT JOIN country_ref k1 ON k1.cameo = n.a1c
-        LEFT JOIN country_ref k2 ON k2.cameo = n.a2c
+        LEFT JOIN _gdelt_cameo ce ON ce.code = n.code
+        LEFT JOIN _gdelt_country k1 ON k1.cameo = n.a1c
+        LEFT JOIN _gdelt_country k2 ON k2.cameo = n.a2c
     ), checked AS (
         SELECT *, {reason} AS reason
         FROM (SELECT *, TRY_CAST(goldstein AS DOUBLE) AS g, TRY_CAST(tone AS DOUBLE) AS t FROM joined)
@@ -234,74 +237,228 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _scratch(tmp: Path):
-    con = engine.scratch()
-    con.execute(f"SET temp_directory = '{_sql_path(tmp / 'spill')}'")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-    # The lookups (CAMEO codes, country codes) are LEFT JOINs with a few hundred rows on the right. Left to
-    # itself DuckDB may flip them and build hash tables of the whole file; keep the small side as the build.
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-    con.execute("CREATE MACRO q(x) AS '''' || left(x, 60) || ''''")  # a value quoted in a reason
-    con.register("_cameo", ref.cameo_events()[["code", "root", "quad"]])
-    con.execute("CREATE TABLE cameo_ref AS SELECT * FROM _cameo")
-    con.register("_ctry", ref.cameo_countries())
-    con.execute("CREATE TABLE country_ref AS SELECT * FROM _ctry")
-    return con
+CANONICAL = ("dataset", "event_id", "date", "source_country", "target_country", "source_actor", "target_actor",
+             "source_type", "target_type", "cameo", "root", "quad", "goldstein", "mentions", "tone", "url")
+FAILED = "dyad: a GDELT row fails a check"    # raised by the fast pass on its first bad row (see _fast_sql)
 
 
-def parse_file(path: Path, out: Path, tmp: Path, label: str | None = None) -> tuple[FileCount, pd.DataFrame]:
-    """Parse and validate one plain (unzipped) file into a Parquet file ``out``; return counts and rejects."""
+def _fast_sql(path: Path, width: int, rejects_table: str) -> str:
+    """One parallel pass over a raw export whose rows should all have ``width`` fields.
+
+    DuckDB reads exactly ``width`` fields per row; a row with another count, or with bytes that are not
+    UTF-8, is set aside in ``rejects_table`` with its line number and text. Every other row must pass the
+    same checks as :func:`_checks` (the conditions are their negations), and the first row that does not
+    stops the statement with :data:`FAILED`: the file then goes through the careful pass, which names the
+    reason and the line of every bad row. Clean files, the usual case, are read once, on all cores.
+    """
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, width + 1)) + "}"
+    src = (f"read_csv('{_sql_path(path)}', delim='\\t', quote='', escape='', header=false, columns={columns}, "
+           "nullstr=['', 'NA'], auto_detect=false, ignore_errors=true, store_rejects=true, "
+           f"rejects_table='{rejects_table}', rejects_scan='{rejects_table}_scans')")
+    p = POSITIONS
+    ok = """coalesce(
+        length(id) <= 19 AND left(id, 1) BETWEEN '0' AND '9' AND TRY_CAST(id AS UBIGINT) IS NOT NULL
+        AND length(sqldate) = 8 AND left(sqldate, 1) IN ('1', '2') AND TRY_CAST(sqldate AS UINTEGER) IS NOT NULL
+        AND ts IS NOT NULL AND monthyear = left(sqldate, 6) AND yr = left(sqldate, 4)
+        AND rootcode = ce.root AND basecode = left(n.code, 3) AND quadclass = CAST(ce.quad AS VARCHAR)
+        AND NOT isnan(g) AND abs(g) <= 10
+        AND (a1c IS NULL OR k1.cameo IS NOT NULL) AND (a2c IS NULL OR k2.cameo IS NOT NULL)
+        AND (mentions IS NULL OR TRY_CAST(mentions AS UINTEGER) IS NOT NULL)
+        AND (tone IS NULL OR NOT isnan(t))
+        AND length(dateadded) IN (8, 14) AND left(dateadded, 1) IN ('1', '2')
+        AND TRY_CAST(dateadded AS UBIGINT) IS NOT NULL, false)"""
+    return f"""
+    WITH n AS (
+        SELECT c{p['GLOBALEVENTID']} AS id, c{p['SQLDATE']} AS sqldate, c{p['MONTHYEAR']} AS monthyear,
+          c{p['YEAR']} AS yr, c{p['ACTOR1CODE']} AS a1, c{p['ACTOR1COUNTRYCODE']} AS a1c,
+          c{p['ACTOR2CODE']} AS a2, c{p['ACTOR2COUNTRYCODE']} AS a2c,
+          nullif(concat_ws(';', c{p['ACTOR1TYPE1CODE']}, c{p['ACTOR1TYPE2CODE']}, c{p['ACTOR1TYPE3CODE']}), '') AS t1,
+          nullif(concat_ws(';', c{p['ACTOR2TYPE1CODE']}, c{p['ACTOR2TYPE2CODE']}, c{p['ACTOR2TYPE3CODE']}), '') AS t2,
+          c{p['EVENTCODE']} AS code, c{p['EVENTBASECODE']} AS basecode, c{p['EVENTROOTCODE']} AS rootcode,
+          c{p['QUADCLASS']} AS quadclass, TRY_CAST(c{p['GOLDSTEINSCALE']} AS DOUBLE) AS g,
+          c{p['NUMMENTIONS']} AS mentions, c{p['AVGTONE']} AS tone, TRY_CAST(c{p['AVGTONE']} AS DOUBLE) AS t,
+          c{DATEADDED_AT[width]} AS dateadded, {f"c{SOURCEURL_AT[width]}" if width in SOURCEURL_AT else "NULL"} AS url,
+          try_strptime(c{p['SQLDATE']}, '%Y%m%d') AS ts
+        FROM {src}
+    )
+    SELECT '{DATASET}' AS dataset, CASE WHEN {ok} THEN id ELSE error('{FAILED}') END AS event_id,
+      CAST(ts AS DATE) AS date, k1.iso3 AS source_country, k2.iso3 AS target_country, a1 AS source_actor,
+      a2 AS target_actor, t1 AS source_type, t2 AS target_type, n.code AS cameo, CAST(ce.root AS INTEGER) AS root,
+      ce.quad AS quad, g AS goldstein, CAST(mentions AS INTEGER) AS mentions, t AS tone, url
+    FROM n
+    LEFT JOIN _gdelt_cameo ce ON ce.code = n.code
+    LEFT JOIN _gdelt_country k1 ON k1.cameo = n.a1c
+    LEFT JOIN _gdelt_country k2 ON k2.cameo = n.a2c
+    """
+
+
+class _Session:
+    """What the parse needs on the store's connection, set up once per ingest and taken down after."""
+
+    SETTINGS = {
+        # order is not needed (line numbers come from a separate pass), and keeping it serialises the scan
+        "preserve_insertion_order": "false",
+        # The lookups (CAMEO codes, country codes) are LEFT JOINs with a few hundred rows on the right. Left
+        # to itself DuckDB may flip them and build hash tables of the whole file; keep the small side as build.
+        "disabled_optimizers": "build_side_probe_side",
+    }
+
+    def __init__(self, con, tmp: Path):
+        self.con, self.tmp, self.names = con, tmp, 0
+
+    def __enter__(self) -> _Session:
+        run = self.run
+        for k, v in self.SETTINGS.items():
+            run(f"SET {k} = '{v}'")
+        run("CREATE OR REPLACE TEMP MACRO _gdelt_q(x) AS '''' || left(x, 60) || ''''")  # a value quoted in a reason
+        self.con.register("_gdelt_cameo_frame", ref.cameo_events()[["code", "root", "quad"]])
+        self.con.register("_gdelt_country_frame", ref.cameo_countries())
+        try:
+            run("CREATE OR REPLACE TEMP TABLE _gdelt_cameo AS SELECT * FROM _gdelt_cameo_frame")
+            run("CREATE OR REPLACE TEMP TABLE _gdelt_country AS SELECT * FROM _gdelt_country_frame")
+        finally:
+            self.con.unregister("_gdelt_cameo_frame")
+            self.con.unregister("_gdelt_country_frame")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sql in ["DROP TABLE IF EXISTS _gdelt_cameo", "DROP TABLE IF EXISTS _gdelt_country",
+                    "DROP MACRO IF EXISTS _gdelt_q"] + [f"RESET {k}" for k in self.SETTINGS]:
+            try:
+                self.run(sql)
+            except engine.duckdb_error_types():
+                pass
+
+    def run(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def name(self, stem: str) -> str:
+        self.names += 1
+        return f"_gdelt_{stem}_{self.names}"
+
+
+def parse_file(session: _Session, path: Path, staging: str, label: str | None = None,
+               fast: bool = True) -> tuple[FileCount, pd.DataFrame]:
+    """Parse and validate one plain (unzipped) file; append its good rows to ``staging``.
+
+    Returns the file's counts and rejects. Raw exports go through the fast pass (:func:`_fast_sql`) and fall
+    back to the careful pass (:func:`_careful`) when a row fails a check; extracts take the careful pass.
+    """
     label = label or str(path)
     with open(path, "rb") as fh:
         first = fh.read(1 << 16)
     if not first.strip():
         return FileCount(label, 0, 0, 0), empty_rejects()
     layout = sniff(path, first)
-    con = _scratch(tmp)
     try:
-        offset = 1 if layout.header is not None else 0
-        sql = _select_sql(layout, _read_csv_sql(path, layout), None)
-        con.execute(f"COPY ({sql}) TO '{_sql_path(out)}' (FORMAT parquet)")
-        counts = con.execute(
-            f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM read_parquet('{_sql_path(out)}')"
-        ).fetchone()
-        rejects = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object"),
-                                "raw": pd.Series(dtype="object")})
-        if counts[0] > counts[1]:
-            con.execute("SET preserve_insertion_order = true")
-            numbered = _select_sql(layout, _read_csv_sql(path, layout, "csv_rejects_n"), offset)
-            rejects = con.execute(f"SELECT line AS row, reason FROM ({numbered}) WHERE reason IS NOT NULL "
-                                  "ORDER BY line").df()
-            rejects = _describe_rejects(con, path, layout, offset, rejects)
-        undecoded = con.execute(
-            "SELECT line, error_type, error_message, csv_line FROM csv_rejects ORDER BY line").df()
+        if layout.header is None:
+            width = first.split(b"\n", 1)[0].rstrip(b"\r").count(b"\t") + 1
+            if fast and width in HEADERLESS:
+                done = _fast(session, path, staging, width, label)
+                if done is not None:
+                    return done
+        return _careful(session, path, staging, layout, label)
     except engine.duckdb_error_types() as exc:
         raise SourceError(f"{label}: cannot be read as a GDELT file: {exc}. Check that it is a GDELT export "
                           "or extract (docs/sources/events.md lists the layouts).") from exc
+
+
+def _fast(session: _Session, path: Path, staging: str, width: int, label: str):
+    """The fast pass; None when a row failed a check (nothing was added to ``staging`` then)."""
+    rejects_table = session.name("rejects")
+    try:
+        try:
+            loaded = session.run(f'INSERT INTO "{staging}" ({", ".join(CANONICAL)}) '
+                                 f"{_fast_sql(path, width, rejects_table)}")[0][0]
+        except engine.duckdb_error_types() as exc:
+            if FAILED in str(exc):
+                return None
+            raise
+        set_aside = session.con.execute(
+            f"SELECT line, any_value(error_type) AS error_type, any_value(error_message) AS error_message, "
+            f"any_value(csv_line) AS csv_line FROM {rejects_table} GROUP BY line ORDER BY line").df()
     finally:
-        con.close()
+        session.run(f"DROP TABLE IF EXISTS {rejects_table}")
+        session.run(f"DROP TABLE IF EXISTS {rejects_table}_scans")
+    loaded = int(loaded)
+    undecoded = set_aside[set_aside["error_type"] == "INVALID ENCODING"]
+    rejects = [_unreadable_rows(undecoded)]
+    widths = set_aside[set_aside["error_type"] != "INVALID ENCODING"]
+    if len(widths):
+        # rows of another width: the careful pass over just those lines (a file may mix 57, 58 and 61 fields)
+        lines = session.tmp / f"{session.name('lines')}.tsv"
+        lines.write_text("\n".join(widths["csv_line"]) + "\n", encoding="utf-8")
+        count, more = _careful(session, lines, staging, Layout("\t", "", None), label)
+        lines.unlink()
+        if count.rows_read != len(widths):
+            raise SourceError(f"{label}: {len(widths)} rows set aside by the fast pass read back as "
+                              f"{count.rows_read}; report this file to the dyad developers.")
+        line_of = widths["line"].astype("int64").to_numpy()
+        rejects.append(more.assign(row=[int(line_of[r - 1]) for r in more["row"]]))
+        loaded += count.rows_loaded
+    out = pd.concat(rejects, ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
+    out["file"] = label
+    out = out[["file", "row", "reason", "raw"]]
+    return FileCount(label, loaded + len(out), loaded, len(out)), out
+
+
+def _unreadable_rows(undecoded: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"row": undecoded["line"].astype("int64"),
+                         "reason": "unreadable row (" + undecoded["error_type"].str.lower() + "): "
+                         + undecoded["error_message"].str.slice(0, 200),
+                         "raw": undecoded["csv_line"]})
+
+
+def _careful(session: _Session, path: Path, staging: str, layout: Layout, label: str) -> tuple[FileCount, pd.DataFrame]:
+    """The careful pass: every row gets the first failed check as its reason, and bad rows their line."""
+    part, rejects_table = session.name("part"), session.name("rejects")
+    run = session.run
+    offset = 1 if layout.header is not None else 0
+    try:
+        run(f"CREATE TEMP TABLE {part} AS {_select_sql(layout, _read_csv_sql(path, layout, rejects_table), None)}")
+        read, good = run(f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM {part}")[0]
+        run(f'INSERT INTO "{staging}" ({", ".join(CANONICAL)}) SELECT {", ".join(CANONICAL)} FROM {part} '
+            "WHERE reason IS NULL")
+        rejects = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object"),
+                                "raw": pd.Series(dtype="object")})
+        if read > good:
+            # Line numbers need the rows in file order, which keeps DuckDB on one thread: only files with
+            # bad rows pay for this second pass.
+            run("SET preserve_insertion_order = true")
+            try:
+                numbered = _select_sql(layout, _read_csv_sql(path, layout, rejects_table + "_n"), offset)
+                rejects = session.con.execute(f"SELECT line AS row, reason FROM ({numbered}) "
+                                              "WHERE reason IS NOT NULL ORDER BY line").df()
+                rejects = _describe_rejects(session, path, layout, offset, rejects, rejects_table + "_d")
+            finally:
+                run("SET preserve_insertion_order = false")
+        undecoded = session.con.execute(
+            f"SELECT line, error_type, error_message, csv_line FROM {rejects_table} ORDER BY line").df()
+    finally:
+        for t in (part, rejects_table, rejects_table + "_scans", rejects_table + "_n", rejects_table + "_n_scans",
+                  rejects_table + "_d", rejects_table + "_d_scans"):
+            run(f"DROP TABLE IF EXISTS {t}")
     rejects = _fix_lines(rejects, undecoded, offset)
-    extra = pd.DataFrame({"row": undecoded["line"].astype("int64"),
-                          "reason": "unreadable row (" + undecoded["error_type"].str.lower() + "): "
-                          + undecoded["error_message"].str.slice(0, 200),
-                          "raw": undecoded["csv_line"]})
-    rejects = pd.concat([rejects, extra], ignore_index=True).sort_values("row", kind="stable")
+    rejects = pd.concat([rejects, _unreadable_rows(undecoded)], ignore_index=True).sort_values("row", kind="stable")
     rejects.insert(0, "file", label)
-    read_rows = int(counts[0]) + len(undecoded)
-    return FileCount(label, read_rows, int(counts[1]), read_rows - int(counts[1])), rejects.reset_index(drop=True)
+    read_rows = int(read) + len(undecoded)
+    return FileCount(label, read_rows, int(good), read_rows - int(good)), rejects.reset_index(drop=True)
 
 
-def _describe_rejects(con, path: Path, layout: Layout, offset: int, rejects: pd.DataFrame) -> pd.DataFrame:
+def _describe_rejects(session: _Session, path: Path, layout: Layout, offset: int, rejects: pd.DataFrame,
+                      rejects_table: str) -> pd.DataFrame:
     """Second pass over a file that has rejects: their raw text and exact field count, by line."""
     cols = [f"c{i}" for i in range(1, WIDTH + 1)]
     nf = " + ".join(f"({c} IS NOT NULL)::INTEGER" for c in cols)
     delim = "chr(9)" if layout.delim == "\t" else "','"
-    con.register("_reject_lines", rejects[["row"]])
-    found = con.execute(
-        f"SELECT line, {nf} AS nf, concat_ws({delim}, {', '.join(cols)}) AS raw FROM ("
-        f"  SELECT row_number() OVER () + {offset} AS line, * FROM {_read_csv_sql(path, layout, 'csv_rejects2')})"
-        " WHERE line IN (SELECT row FROM _reject_lines)").df().set_index("line")
+    session.con.register("_gdelt_reject_lines", rejects[["row"]])
+    try:
+        found = session.con.execute(
+            f"SELECT line, {nf} AS nf, concat_ws({delim}, {', '.join(cols)}) AS raw FROM ("
+            f"  SELECT row_number() OVER () + {offset} AS line, * FROM {_read_csv_sql(path, layout, rejects_table)})"
+            " WHERE line IN (SELECT row FROM _gdelt_reject_lines)").df().set_index("line")
+    finally:
+        session.con.unregister("_gdelt_reject_lines")
     out = rejects.copy()
     out["raw"] = out["row"].map(found["raw"])
     nfs = out["row"].map(found["nf"])
@@ -336,34 +493,44 @@ def _members(path: Path) -> list[Path]:
     return [path]
 
 
-def read(path: Path, **options) -> ReadResult:
-    """Read a GDELT file or a folder of them (plain or zipped); see the module docstring."""
+@dataclass(frozen=True)
+class GdeltFiles:
+    """GDELT files to be parsed inside the store's database (an :class:`~dyad.sources.InDatabase`)."""
+
+    files: tuple[Path, ...]
+    fast: bool = True      # False: every file takes the careful pass (for checking the fast one)
+
+    def stage(self, con, staging: str) -> tuple[list[FileCount], pd.DataFrame]:
+        types = dict(schema.TABLES["events"].columns)
+        con.execute(f'CREATE TEMP TABLE "{staging}" ({", ".join(f"{c} {types[c]}" for c in CANONICAL)})').fetchall()
+        counts: list[FileCount] = []
+        rejects: list[pd.DataFrame] = []
+        tmp = Path(tempfile.mkdtemp(prefix="dyad-gdelt-"))
+        try:
+            with _Session(con, tmp) as session:
+                for f in self.files:
+                    for plain, label in _plain_files(f, tmp):
+                        count, rej = parse_file(session, plain, staging, label, fast=self.fast)
+                        counts.append(count)
+                        rejects.append(rej)
+                        if plain.parent == tmp / "unzipped":
+                            plain.unlink()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return counts, pd.concat(rejects, ignore_index=True) if rejects else empty_rejects()
+
+
+def read(path: Path, fast: bool = True, **options) -> ReadResult:
+    """Read a GDELT file or a folder of them (plain or zipped); see the module docstring.
+
+    The files are parsed when the store stages them (:meth:`GdeltFiles.stage`), inside its database;
+    ``fast=False`` sends every file through the careful pass.
+    """
     files = _members(path)
     if not files:
         raise SourceError(f"{path}: no GDELT files (*.csv, *.tsv, *.txt, *.zip) in this folder.")
-    tmp = Path(tempfile.mkdtemp(prefix="dyad-gdelt-"))
-    counts: list[FileCount] = []
-    rejects: list[pd.DataFrame] = []
-    parts: list[Path] = []
-    try:
-        for f in files:
-            for plain, label in _plain_files(f, tmp):
-                out = tmp / f"part{len(parts)}.parquet"
-                count, rej = parse_file(plain, out, tmp, label)
-                counts.append(count)
-                rejects.append(rej)
-                if count.rows_read:
-                    parts.append(out)
-                if plain.parent == tmp / "unzipped":
-                    plain.unlink()
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    result = ReadResult(tables={"events": _builder(parts, tmp)} if parts else {},
-                        rejects=pd.concat(rejects, ignore_index=True) if rejects else empty_rejects(),
-                        files=counts)
-    weakref.finalize(result, shutil.rmtree, tmp, True)
-    return result
+    return ReadResult(tables={"events": GdeltFiles(tuple(files), fast=bool(fast))}, rejects=empty_rejects(),
+                      files=[])
 
 
 def _plain_files(path: Path, tmp: Path):
@@ -386,20 +553,6 @@ def _plain_files(path: Path, tmp: Path):
                 shutil.copyfileobj(src, dst, 1 << 20)
             yield target, f"{path}!{info.filename}"
 
-
-def _builder(parts: list[Path], tmp: Path):
-    """A staging-table builder that reads the validated rows straight from the Parquet parts (then deletes them)."""
-    cols = ", ".join(f'"{c}"' for c in ("dataset", "event_id", "date", "source_country", "target_country",
-                                        "source_actor", "target_actor", "source_type", "target_type", "cameo",
-                                        "root", "quad", "goldstein", "mentions", "tone", "url"))
-    files = "[" + ", ".join(f"'{_sql_path(p)}'" for p in parts) + "]"
-
-    def build(con, staging: str) -> None:
-        con.execute(f'CREATE TEMP TABLE "{staging}" AS SELECT {cols} FROM read_parquet({files}) '
-                    "WHERE reason IS NULL")
-        shutil.rmtree(tmp, ignore_errors=True)     # the rows are in the store's staging table now
-
-    return build
 
 
 def download(start=None, end=None, cache=None, **options) -> list[Path]:
