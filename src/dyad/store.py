@@ -378,14 +378,12 @@ class Store:
                 return int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
                                      f"WHERE {stored}")[0][0])
             once = f'NOT EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
-            new = int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
-                                f"WHERE {once} AND {stored}")[0][0])
-            new += int(self._run(
+            twice = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
+            return int(self._run(
                 f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM ('
-                f'  SELECT DISTINCT ON ({part}) * FROM "{staging}" s'
-                f'  WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})) s '
+                f'  SELECT * FROM "{staging}" s WHERE {once}'
+                f'  UNION ALL SELECT DISTINCT ON ({part}) * FROM "{staging}" s WHERE {twice}) s '
                 f"WHERE {stored}")[0][0])
-            return new
         finally:
             # after a failed statement the transaction only takes a ROLLBACK: keep the first error
             for scratch in (repeated, staging):
