@@ -83,6 +83,35 @@ print(json.dumps(out))
 """
 
 
+# Lower bounds for any ingest that stores through DuckDB (each leaves out work a real ingest must do):
+FLOOR_SETUP = """
+import time, json, resource, sys, tempfile
+from pathlib import Path
+from dyad import schema
+from dyad.store import open_store
+from dyad.sources import gdelt
+s = open_store(sys.argv[2]); s.ensure_table('events')
+session = gdelt._Session(s.con, Path(tempfile.mkdtemp())).__enter__()
+types = dict(schema.TABLES['events'].columns)
+s.con.execute('CREATE TEMP TABLE stg (' + ', '.join(f'{c} {types[c]}' for c in gdelt.CANONICAL) + ')')
+fast = gdelt._fast_sql(Path(sys.argv[1]), 61, 'rj')
+cols = ', '.join(gdelt.CANONICAL)
+"""
+CHILD["floor_parse"] = FLOOR_SETUP + """
+t = time.perf_counter()
+n = s.con.execute(f'SELECT count(event_id) FROM ({fast})').fetchone()[0]     # parse and check, keep nothing
+"""
+CHILD["floor_store"] = FLOOR_SETUP + """
+s.con.execute(f'INSERT INTO stg ({cols}) {fast}').fetchall()                   # untimed: rows already parsed
+t = time.perf_counter()
+n = s.con.execute(f'INSERT INTO events ({cols}) SELECT {cols} FROM stg').fetchone()[0]   # store them, no dedupe
+s.close()
+"""
+CHILD["floor_direct"] = FLOOR_SETUP + """
+t = time.perf_counter()
+n = s.con.execute(f'INSERT INTO events ({cols}) {fast}').fetchone()[0]   # parse, check, store: no dedupe, no hash
+s.close()
+"""
 CHILD["dyad_ingest_careful"] = CHILD["dyad_ingest"].replace("sys.argv[1])", "sys.argv[1], fast=False)")
 
 
@@ -109,7 +138,8 @@ def main() -> None:
         t = time.perf_counter()
         make_file(data, rows)
         print(f"made {rows:,} rows ({data.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t:.1f} s")
-        default = "duckdb_count,duckdb_scan,dyad_ingest,dyad_ingest_careful" + ("" if skip_pandas else ",pandas")
+        default = ("duckdb_count,duckdb_scan,dyad_ingest,dyad_ingest_careful,floor_parse,floor_store,floor_direct"
+                   + ("" if skip_pandas else ",pandas"))
         steps = os.environ.get("DYAD_BENCH_STEPS", default).split(",")
         best: dict[str, dict] = {}
         for _ in range(repeats):        # interleaved, best of N: the machine is shared
@@ -134,6 +164,9 @@ def main() -> None:
         if "pandas" in best:
             print(f"pandas / ingest              = {best['pandas']['seconds'] / ing['seconds']:.2f}  (target >= 6)")
             print(f"pandas / raw count scan      = {best['pandas']['seconds'] / base:.2f}  (the issue measured 17)")
+        floors = [k for k in ("floor_parse", "floor_store", "floor_direct") if k in best]
+        if floors:
+            print("lower bounds: " + ", ".join(f"{k} {best[k]['seconds'] / base:.2f}x" for k in floors))
         print(f"ingest peak memory           = {ing['peak_mb']:.0f} MB  (target < 2048 at 20M rows)")
         print(f"ingest rows read / new       = {ing.get('rows_read')} / {ing.get('rows_new')}")
 

@@ -18,7 +18,7 @@ Environment:
   DYAD_BENCH_SIZES          rows, comma separated (default 1000000,5000000,20000000)
   DYAD_BENCH_ENGINES        default duckdb,spark
   DYAD_BENCH_SPARK_MAX      largest size run on Spark (default: all)
-  DYAD_BENCH_INGEST_MAX     largest size ingested through the gdelt adapter (default 5000000)
+  DYAD_BENCH_INGEST_MAX     largest size ingested through the gdelt adapter (default 20000000)
   DYAD_BENCH_DIR            where the generated files go (default: a temporary folder, removed after)
 
 Run: ``PYTHONPATH=src python bench/bench_scaling.py`` (prints a Markdown table).
@@ -186,7 +186,7 @@ def main() -> None:
     sizes = _sizes("DYAD_BENCH_SIZES", "1000000,5000000,20000000")
     engines = os.environ.get("DYAD_BENCH_ENGINES", "duckdb,spark").split(",")
     spark_max = int(float(os.environ.get("DYAD_BENCH_SPARK_MAX", max(sizes))))
-    ingest_max = int(float(os.environ.get("DYAD_BENCH_INGEST_MAX", 5_000_000)))
+    ingest_max = int(float(os.environ.get("DYAD_BENCH_INGEST_MAX", 20_000_000)))
     ingest = gdelt_registered()
     if not ingest:
         print("no gdelt adapter registered: the ingest step is skipped (scan only)", file=sys.stderr)

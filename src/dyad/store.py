@@ -39,12 +39,9 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("dyad")) / "dyad.duckdb"
 
 
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
+def sha256_file(path: Path) -> str:
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(chunk), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _input_files(path: Path) -> list[Path]:
