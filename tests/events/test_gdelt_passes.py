@@ -85,3 +85,18 @@ def test_raw_exports_are_not_trimmed_but_extracts_are(tmp_path):
     fast, careful = _both(tmp_path, path)
     assert fast[2] == careful[2] == (2, 1, 1)
     assert "Actor1CountryCode ' CHN'" in fast[1]["reason"].iloc[0]
+
+
+def test_fast_option_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from dyad.cli import cli
+
+    write_tab(tmp_path / "a.export.CSV", [gdelt2_row(1, "20180105", "CHN", "RUS", "042", 1.9)])
+    store = str(tmp_path / "s.duckdb")
+    ok = CliRunner().invoke(cli, ["--store", store, "ingest", "gdelt", "--from", str(tmp_path / "a.export.CSV"),
+                                  "--option", "fast=false"])
+    assert ok.exit_code == 0, ok.output
+    bad = CliRunner().invoke(cli, ["--store", store, "ingest", "gdelt", "--from", str(tmp_path / "a.export.CSV"),
+                                   "--force", "--option", "fast=maybe"])
+    assert bad.exit_code != 0 and "fast=false" in (bad.output + str(bad.exception))

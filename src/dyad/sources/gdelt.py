@@ -524,13 +524,15 @@ def read(path: Path, fast: bool = True, **options) -> ReadResult:
     """Read a GDELT file or a folder of them (plain or zipped); see the module docstring.
 
     The files are parsed when the store stages them (:meth:`GdeltFiles.stage`), inside its database;
-    ``fast=False`` sends every file through the careful pass.
+    ``fast=False`` (``--option fast=false``) sends every file through the careful pass.
     """
     files = _members(path)
     if not files:
         raise SourceError(f"{path}: no GDELT files (*.csv, *.tsv, *.txt, *.zip) in this folder.")
-    return ReadResult(tables={"events": GdeltFiles(tuple(files), fast=bool(fast))}, rejects=empty_rejects(),
-                      files=[])
+    if str(fast).strip().lower() not in {"true", "false", "1", "0", "yes", "no"}:
+        raise SourceError(f"gdelt option fast={fast!r}: give true or false (e.g. --option fast=false).")
+    fast = str(fast).strip().lower() in {"true", "1", "yes"}
+    return ReadResult(tables={"events": GdeltFiles(tuple(files), fast=fast)}, rejects=empty_rejects(), files=[])
 
 
 def _plain_files(path: Path, tmp: Path):
