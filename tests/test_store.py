@@ -63,6 +63,11 @@ def test_failed_ingest_leaves_data_unchanged(store, tmp_path):
     pd.testing.assert_frame_equal(store.sql("SELECT * FROM calendar"), before)
     prov = store.provenance()
     assert prov["status"].tolist() == ["ok", "failed"] and "boom" in prov["message"].iloc[1]
+    # the failed run still names its input: sha256 and size of the file (hashed independently here)
+    import hashlib
+
+    assert prov["sha256"].iloc[1] == hashlib.sha256(bad.read_bytes()).hexdigest()
+    assert prov["size"].iloc[1] == bad.stat().st_size
 
 
 def test_failure_inside_the_transaction_rolls_back(store, tmp_path, monkeypatch):

@@ -87,6 +87,14 @@ class _Hashing:
         except BaseException as exc:       # re-raised in the caller's thread by result()
             self._box["error"] = exc
 
+    def done(self, wait: float = 2.0) -> tuple[str, int] | None:
+        """sha256 and size if the hash finishes within ``wait`` seconds, else None (a failed run of a big
+        file is not held up by its hash)."""
+        self._thread.join(wait)
+        if self._thread.is_alive() or "value" not in self._box:
+            return None
+        return self._box["value"][:2]
+
     def result(self) -> tuple[str, int, dict[str, str]]:
         self._thread.join()
         if "error" in self._box:
@@ -248,7 +256,7 @@ class Store:
                 result.check()
                 rows_new = self._commit(ingest_id, result, staged, sha, size, members)
         except BaseException as exc:
-            self._fail_run(ingest_id, exc)
+            self._fail_run(ingest_id, exc, hashing.done())
             raise
         finally:
             self._drop(staged)
@@ -295,15 +303,16 @@ class Store:
             raise _write_error(self.path, exc) from exc
         return ingest_id
 
-    def _fail_run(self, ingest_id: int, exc: BaseException) -> None:
+    def _fail_run(self, ingest_id: int, exc: BaseException, fingerprint: tuple[str, int] | None = None) -> None:
         try:
             self._run("ROLLBACK")
         except engine.duckdb_error_types():
             pass
+        sha, size = fingerprint or (None, None)
         try:
-            self._run("UPDATE provenance SET status = 'failed', message = ?, finished = ? "
-                             "WHERE ingest_id = ?", [f"{type(exc).__name__}: {exc}"[:2000], dt.datetime.now(),
-                                                     ingest_id])
+            self._run("UPDATE provenance SET status = 'failed', message = ?, finished = ?, "
+                      "sha256 = coalesce(?, sha256), size = coalesce(?, size) WHERE ingest_id = ?",
+                      [f"{type(exc).__name__}: {exc}"[:2000], dt.datetime.now(), sha, size, ingest_id])
         except engine.duckdb_error_types():
             pass
 
