@@ -39,16 +39,24 @@ def _frame(a, b, indicator, frame, unit, source) -> pd.DataFrame:
     return out.sort_values("period").reset_index(drop=True)
 
 
+def _filter(store, table: str, by: str, source: str, category) -> tuple[str, list] | None:
+    """Check the options; the category filter (SQL and parameters), or None when ``table`` is not stored."""
+    _check(by, source)
+    if not store.has_table(table):
+        return None
+    return _cat(category)
+
+
 def _period(by: str, col: str) -> str:
     return "'all'" if by == "all" else f"CAST({col} AS VARCHAR)"
 
 
 def deals(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
     """Number of deals a→b per order year; ``uncertain`` counts those whose order year SIPRI marks '?'."""
-    _check(by, source)
-    if not store.has_table("arms"):
+    filt = _filter(store, "arms", by, source, category)
+    if filt is None:
         return pd.DataFrame(columns=COLUMNS)
-    where, params = _cat(category)
+    where, params = filt
     f = store.sql(f"SELECT {_period(by, 'order_year')} AS period, count(*) AS value, count(*) AS n, "
                   "count(*) FILTER (WHERE order_year_uncertain) AS uncertain FROM arms "
                   f"WHERE source = ? AND supplier = ? AND recipient = ? {where} GROUP BY 1",
@@ -58,10 +66,10 @@ def deals(store, a, b, by="year", source="sipri-register", category=None, **_) -
 
 def tiv_delivered(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
     """TIV (millions) delivered a→b per delivery year; n = deals with deliveries that year."""
-    _check(by, source)
-    if not store.has_table("arms_deliveries"):
+    filt = _filter(store, "arms_deliveries", by, source, category)
+    if filt is None:
         return pd.DataFrame(columns=COLUMNS)
-    where, params = _cat(category)
+    where, params = filt
     f = store.sql(f"SELECT {_period(by, 'year')} AS period, sum(tiv) AS value, count(DISTINCT deal_id) AS n "
                   f"FROM arms_deliveries WHERE source = ? AND supplier = ? AND recipient = ? {where} "
                   "AND tiv IS NOT NULL GROUP BY 1", [source, a, b, *params])
@@ -70,10 +78,10 @@ def tiv_delivered(store, a, b, by="year", source="sipri-register", category=None
 
 def share_of_imports(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
     """Percent of b's arms imports (TIV delivered from all suppliers) that came from a, per year."""
-    _check(by, source)
-    if not store.has_table("arms_deliveries"):
+    filt = _filter(store, "arms_deliveries", by, source, category)
+    if filt is None:
         return pd.DataFrame(columns=COLUMNS)
-    where, params = _cat(category)
+    where, params = filt
     f = store.sql(f"SELECT {_period(by, 'year')} AS period, sum(tiv) FILTER (WHERE supplier = ?) AS from_a, "
                   "sum(tiv) AS total, count(DISTINCT deal_id) AS n FROM arms_deliveries "
                   f"WHERE source = ? AND recipient = ? {where} AND tiv IS NOT NULL GROUP BY 1",
