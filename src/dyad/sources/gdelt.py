@@ -10,12 +10,16 @@ Layouts read (each file is sniffed from its first line):
   header names.
 * any of these inside a ``.zip`` (as GDELT distributes them).
 
-Parsing happens inside DuckDB (``read_csv`` with every field as text, padded with NULL so that the number of
-fields of each row can be counted) and every row is validated in SQL: the field count, GLOBALEVENTID,
-SQLDATE and its agreement with MonthYear and Year, the CAMEO event code and its agreement with the base code,
-root code and quad class, the Goldstein value, the actor country codes, NumMentions, AvgTone and DATEADDED.
-The cross-field checks are what stop a row shifted by one column (or cut short) from loading: its fields no
+Parsing happens inside the store's DuckDB database (the adapter returns :class:`GdeltFiles`, which the store
+stages before its transaction) and every row is validated in SQL: the field count, GLOBALEVENTID, SQLDATE
+and its agreement with MonthYear and Year, the CAMEO event code and its agreement with the base code, root
+code and quad class, the Goldstein value, the actor country codes, NumMentions, AvgTone and DATEADDED. The
+cross-field checks are what stop a row shifted by one column (or cut short) from loading: its fields no
 longer agree with each other. Rejected rows go to the quarantine with the first failed check.
+
+Two passes share those checks. The fast pass (raw exports) reads the file once on all cores and accepts it
+only if every row of the expected width passes; otherwise, and for extracts, the careful pass (every field as
+text, padded with NULL so that each row's field count is known) gives each bad row its reason and line.
 
 GLOBALEVENTID is one id space for 1.0 and 2.0, so every GDELT row is stored under ``dataset = 'gdelt'`` and
 overlapping files deduplicate on it.
