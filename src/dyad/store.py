@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -250,7 +252,6 @@ class Store:
                 sha, size, members = hashing.result()
                 done = None if force else self._done(source, sha)
                 if done:
-                    self._drop(staged)
                     self._run("DELETE FROM provenance WHERE ingest_id = ?", [ingest_id])
                     return IngestResult(done, source, str(path), 0, 0, 0, 0, skipped=True)
                 result.check()
@@ -259,33 +260,44 @@ class Store:
             self._fail_run(ingest_id, exc, hashing.done())
             raise
         finally:
-            self._drop(staged)
+            self._drop(staged.values())
         return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
                             result.rows_rejected, message="; ".join(result.notes))
 
     def _may_be_known(self, source: str, path: Path) -> bool:
+        """Has this source loaded input of this size (any size, for a folder)?"""
         size = path.stat().st_size if path.is_file() else None
-        if size is None:
-            return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' LIMIT 1", [source]))
-        return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' AND size = ? LIMIT 1",
-                              [source, size]))
+        return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' "
+                              "AND (CAST(? AS BIGINT) IS NULL OR size = ?) LIMIT 1", [source, size, size]))
 
     def _done(self, source: str, sha: str) -> int | None:
         rows = self._run("SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND status = 'ok'",
                          [source, sha])
         return rows[0][0] if rows else None
 
+    @contextmanager
     def _ingest_memory(self):
-        """Cap DuckDB's memory during an ingest (``$DYAD_INGEST_MEMORY_LIMIT``, default 1GB) unless
-        ``$DYAD_MEMORY_LIMIT`` already caps the connection: staging tables beyond it spill to disk, so a
-        20M-row file ingests in well under 2 GB."""
-        return _Setting(self, "memory_limit", None if os.environ.get(engine.ENV_MEMORY)
-                        else os.environ.get(ENV_INGEST_MEMORY, DEFAULT_INGEST_MEMORY))
-
-    def _drop(self, staged: dict[str, str]) -> None:
-        for staging in staged.values():
+        """Cap DuckDB's memory during an ingest (``$DYAD_INGEST_MEMORY_LIMIT``, default 1GB), then back to
+        the default, unless ``$DYAD_MEMORY_LIMIT`` already caps the connection: staging tables beyond it spill
+        to disk, so a 20M-row file ingests in well under 2 GB."""
+        if os.environ.get(engine.ENV_MEMORY):
+            yield
+            return
+        self._run(f"SET memory_limit = '{os.environ.get(ENV_INGEST_MEMORY, DEFAULT_INGEST_MEMORY)}'")
+        try:
+            yield
+        finally:
             try:
-                self._run(f'DROP TABLE IF EXISTS "{staging}"')
+                self._run("RESET memory_limit")
+            except engine.duckdb_error_types():
+                pass
+
+    def _drop(self, tables: Iterable[str]) -> None:
+        """Drop temporary tables, ignoring errors: after a failed statement a transaction takes nothing but
+        a ROLLBACK, and the first error is the one to report."""
+        for name in tables:
+            try:
+                self._run(f'DROP TABLE IF EXISTS "{name}"')
             except engine.duckdb_error_types():
                 pass
 
@@ -391,12 +403,7 @@ class Store:
                 f'  UNION ALL SELECT DISTINCT ON ({part}) * FROM "{staging}" s WHERE {twice}) s '
                 f"WHERE {stored}")[0][0])
         finally:
-            # after a failed statement the transaction only takes a ROLLBACK: keep the first error
-            for scratch in (repeated, staging):
-                try:
-                    self._run(f'DROP TABLE IF EXISTS "{scratch}"')
-                except engine.duckdb_error_types():
-                    pass
+            self._drop((repeated, staging))
 
     def _quarantine(self, ingest_id: int, rejects: pd.DataFrame) -> None:
         if rejects is None or len(rejects) == 0:
@@ -410,25 +417,6 @@ class Store:
                              "CAST(reason AS VARCHAR), CAST(raw AS VARCHAR) FROM _rejects")
         finally:
             self.con.unregister("_rejects")
-
-
-class _Setting:
-    """Set a DuckDB option on the store's connection for a ``with`` block, then back to its default
-    (None: leave it as it is)."""
-
-    def __init__(self, store: Store, name: str, value: str | None):
-        self.store, self.name, self.value = store, name, value
-
-    def __enter__(self) -> None:
-        if self.value is not None:
-            self.store._run(f"SET {self.name} = '{self.value}'")
-
-    def __exit__(self, *exc: object) -> None:
-        if self.value is not None:
-            try:
-                self.store._run(f"RESET {self.name}")
-            except engine.duckdb_error_types():
-                pass
 
 
 def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:

@@ -243,6 +243,7 @@ def _sql_path(path: Path) -> str:
 
 CANONICAL = ("dataset", "event_id", "date", "source_country", "target_country", "source_actor", "target_actor",
              "source_type", "target_type", "cameo", "root", "quad", "goldstein", "mentions", "tone", "url")
+CANONICAL_SQL = ", ".join(CANONICAL)
 FAILED = "dyad: a GDELT row fails a check"    # raised by the fast pass on its first bad row (see _fast_sql)
 
 
@@ -326,15 +327,25 @@ class _Session:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for sql in ["DROP TABLE IF EXISTS _gdelt_cameo", "DROP TABLE IF EXISTS _gdelt_country",
-                    "DROP MACRO IF EXISTS _gdelt_q"] + [f"RESET {k}" for k in self.SETTINGS]:
-            try:
-                self.run(sql)
-            except engine.duckdb_error_types():
-                pass
+        self.drop("_gdelt_cameo", "_gdelt_country")
+        for sql in ["DROP MACRO IF EXISTS _gdelt_q"] + [f"RESET {k}" for k in self.SETTINGS]:
+            self.quietly(sql)
 
     def run(self, sql: str) -> list[tuple]:
         return self.con.execute(sql).fetchall()
+
+    def quietly(self, sql: str) -> None:
+        """Clean-up that must not hide the error that brought us here."""
+        try:
+            self.run(sql)
+        except engine.duckdb_error_types():
+            pass
+
+    def drop(self, *tables: str) -> None:
+        """Drop temporary tables; a DuckDB rejects table is dropped with its ``_scans`` companion."""
+        for t in tables:
+            self.quietly(f"DROP TABLE IF EXISTS {t}")
+            self.quietly(f"DROP TABLE IF EXISTS {t}_scans")
 
     def name(self, stem: str) -> str:
         self.names += 1
@@ -372,7 +383,7 @@ def _fast(session: _Session, path: Path, staging: str, width: int, label: str):
     rejects_table = session.name("rejects")
     try:
         try:
-            loaded = session.run(f'INSERT INTO "{staging}" ({", ".join(CANONICAL)}) '
+            loaded = session.run(f'INSERT INTO "{staging}" ({CANONICAL_SQL}) '
                                  f"{_fast_sql(path, width, rejects_table)}")[0][0]
         except engine.duckdb_error_types() as exc:
             if FAILED in str(exc):
@@ -382,8 +393,7 @@ def _fast(session: _Session, path: Path, staging: str, width: int, label: str):
             f"SELECT line, any_value(error_type) AS error_type, any_value(error_message) AS error_message, "
             f"any_value(csv_line) AS csv_line FROM {rejects_table} GROUP BY line ORDER BY line").df()
     finally:
-        session.run(f"DROP TABLE IF EXISTS {rejects_table}")
-        session.run(f"DROP TABLE IF EXISTS {rejects_table}_scans")
+        session.drop(rejects_table)
     loaded = int(loaded)
     undecoded = set_aside[set_aside["error_type"] == "INVALID ENCODING"]
     rejects = [_unreadable_rows(undecoded)]
@@ -421,10 +431,8 @@ def _careful(session: _Session, path: Path, staging: str, layout: Layout, label:
     try:
         run(f"CREATE TEMP TABLE {part} AS {_select_sql(layout, _read_csv_sql(path, layout, rejects_table), None)}")
         read, good = run(f"SELECT count(*), count(*) FILTER (WHERE reason IS NULL) FROM {part}")[0]
-        run(f'INSERT INTO "{staging}" ({", ".join(CANONICAL)}) SELECT {", ".join(CANONICAL)} FROM {part} '
-            "WHERE reason IS NULL")
-        rejects = pd.DataFrame({"row": pd.Series(dtype="int64"), "reason": pd.Series(dtype="object"),
-                                "raw": pd.Series(dtype="object")})
+        run(f'INSERT INTO "{staging}" ({CANONICAL_SQL}) SELECT {CANONICAL_SQL} FROM {part} WHERE reason IS NULL')
+        rejects = empty_rejects().drop(columns="file")
         if read > good:
             # Line numbers need the rows in file order, which keeps DuckDB on one thread: only files with
             # bad rows pay for this second pass.
@@ -439,9 +447,7 @@ def _careful(session: _Session, path: Path, staging: str, layout: Layout, label:
         undecoded = session.con.execute(
             f"SELECT line, error_type, error_message, csv_line FROM {rejects_table} ORDER BY line").df()
     finally:
-        for t in (part, rejects_table, rejects_table + "_scans", rejects_table + "_n", rejects_table + "_n_scans",
-                  rejects_table + "_d", rejects_table + "_d_scans"):
-            run(f"DROP TABLE IF EXISTS {t}")
+        session.drop(part, rejects_table, rejects_table + "_n", rejects_table + "_d")
     rejects = _fix_lines(rejects, undecoded, offset)
     rejects = pd.concat([rejects, _unreadable_rows(undecoded)], ignore_index=True).sort_values("row", kind="stable")
     rejects.insert(0, "file", label)
