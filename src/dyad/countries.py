@@ -25,6 +25,8 @@ from importlib import resources
 import pycountry
 
 PRC_SEATED = dt.date(1971, 10, 25)  # UNGA resolution 2758
+USSR_SEAT_CONTINUED = dt.date(1991, 12, 24)  # the Russian Federation's letter to the Secretary-General
+UN_FOUNDED = dt.date(1945, 10, 24)
 
 SCHEMES = ("iso3", "iso2", "m49", "cow", "cow_abb", "cameo", "name")
 
@@ -288,3 +290,82 @@ def code_map(scheme: str) -> dict:
     if table is None:
         raise ValueError(f"no code map for scheme {scheme!r}")
     return dict(table)
+
+
+# ------------------------------------------------------------------------------------- existence
+
+
+@dataclass(frozen=True)
+class Existence:
+    """When a state existed: ``start`` and ``end`` dates (``None`` = open) and where the dates come from."""
+
+    iso3: str
+    start: dt.date | None
+    end: dt.date | None
+    source: str
+
+
+@lru_cache(maxsize=1)
+def _state_dates() -> dict[str, Existence]:
+    out: dict[str, Existence] = {}
+    for row in _read_reference("cow_states.csv"):
+        code = (row.get("iso3") or "").strip()
+        if not code:
+            continue
+        start = dt.date(int(row["start"]), 1, 1)
+        end = dt.date(int(row["end"]), 12, 31) if (row.get("end") or "").strip() else None
+        old = out.get(code)
+        if old is not None:      # two COW rows for one ISO3 (DEU 255/260, YEM 678/679): the union of both
+            start = min(start, old.start)
+            end = None if end is None or old.end is None else max(end, old.end)
+        out[code] = Existence(code, start, end, f"COW State System Membership v2016 (years; ccode {row['cow']})")
+    for row in _read_reference("state_dates.csv"):
+        end = dt.date.fromisoformat(row["end"]) if row["end"].strip() else None
+        out[row["iso3"]] = Existence(row["iso3"], dt.date.fromisoformat(row["start"]), end, row["source"])
+    return out
+
+
+def existence(iso3: str, ussr_as_russia: bool = False) -> Existence | None:
+    """When ``iso3`` existed as a state, or ``None`` when no reference table knows it (no limit is applied).
+
+    Russia starts on 26 December 1991; with ``ussr_as_russia=True`` the USSR's history (from 30 December 1922)
+    counts as Russia's. The PRC (``CHN``) starts on 1 October 1949. Other states take their first and last
+    year of COW system membership; ``reference/state_dates.csv`` gives exact dates and sources.
+    """
+    table = _state_dates()
+    rec = table.get(iso3)
+    if iso3 == "RUS" and ussr_as_russia and rec is not None:
+        ussr = table["RUS_USSR"]
+        return Existence("RUS", ussr.start, rec.end, f"{ussr.source}; then {rec.source}")
+    return rec
+
+
+def exists(iso3: str, year: int, ussr_as_russia: bool = False) -> bool:
+    """Did ``iso3`` exist as a state on at least one day of ``year``? Unknown codes: True (no limit known)."""
+    rec = existence(iso3, ussr_as_russia)
+    if rec is None:
+        return True
+    return (rec.start is None or rec.start.year <= year) and (rec.end is None or rec.end.year >= year)
+
+
+def exists_between(iso3: str, first: dt.date, last: dt.date, ussr_as_russia: bool = False) -> bool:
+    """Did ``iso3`` exist on at least one day from ``first`` to ``last`` (inclusive)?"""
+    rec = existence(iso3, ussr_as_russia)
+    if rec is None:
+        return True
+    return (rec.start is None or rec.start <= last) and (rec.end is None or rec.end >= first)
+
+
+def un_seat_start(iso3: str) -> tuple[dt.date | None, str]:
+    """First day on which the UN seat that dyad files under ``iso3`` votes as that code, with the rule.
+
+    ``CHN``: 25 October 1971 (UNGA resolution 2758; the Republic of China's votes before it are ``TWN``).
+    ``RUS``: the Russian Federation continues the USSR's seat (UN practice since 24 December 1991), so the
+    seat's votes from 1945 are filed under ``RUS``. Other codes: no limit beyond the votes themselves.
+    """
+    if iso3 == "CHN":
+        return PRC_SEATED, "UN seat of China held by the PRC from 25 Oct 1971 (UNGA res. 2758)"
+    if iso3 == "RUS":
+        return UN_FOUNDED, ("UN seat: the Russian Federation continues the USSR's seat (24 Dec 1991); "
+                            "votes before 1992 are the USSR's")
+    return None, ""

@@ -48,6 +48,33 @@ class Indicator:
     directed: bool = False    # True when value(a, b) may differ from value(b, a)
     higher_means: str = "closer"   # how to read a larger value: closer, more, conflict ...
     description: str = ""
+    # Minimum support below which a value is marked thin (quality column), and what is counted:
+    # "joint roll calls", "covered days", "flow records" ... None: no threshold (see docs/methods/thresholds.md).
+    min_support: int | None = None
+    support_unit: str = ""
+
+    def __post_init__(self) -> None:
+        # Every value leaves compute() finished the same way: no row before both states existed, a coverage
+        # column (no row where no loaded file covers the period), and a quality column (ok / thin).
+        if self.min_support is None and not self.support_unit and self.source in SOURCE_SUPPORT:
+            minimum, unit = SOURCE_SUPPORT[self.source]
+            object.__setattr__(self, "min_support", minimum)
+            object.__setattr__(self, "support_unit", unit)
+        raw = self.compute
+        if getattr(raw, "dyad_raw", None) is not None:
+            return
+        indicator = self
+
+        def finished(store, a: str, b: str, by: str = "year", **options) -> pd.DataFrame:
+            from dyad import quality
+
+            extra = {k: options.pop(k) for k in quality.FINISH_OPTIONS if k in options}
+            frame = raw(store, a, b, by=by, **options)
+            return quality.finish(store, indicator, frame, a, b, by=by, options=options, **extra)
+
+        finished.dyad_raw = raw
+        finished.__name__ = getattr(raw, "__name__", "compute")
+        object.__setattr__(self, "compute", finished)
 
     def __call__(self, store, a: str, b: str, by: str = "year", **options) -> pd.DataFrame:
         return self.compute(store, a, b, by=by, **options)
@@ -56,7 +83,24 @@ class Indicator:
         return {"id": self.id, "label": self.label, "unit": self.unit, "source": self.source,
                 "method": self.method, "directions": list(self.directions),
                 "frequencies": list(self.frequencies), "directed": self.directed,
-                "higher_means": self.higher_means, "description": self.description}
+                "higher_means": self.higher_means, "description": self.description,
+                "min_support": self.min_support, "support_unit": self.support_unit}
+
+
+# Minimum support of indicators that do not set their own, by the canonical table(s) they read
+# (docs/methods/thresholds.md gives the reasons).
+SOURCE_SUPPORT: dict[str, tuple[int | None, str]] = {
+    "votes, rollcalls": (10, "joint roll calls"),
+    "events": (7, "covered days"),
+    "trade": (1, "flow records"),
+    "arms, arms_deliveries": (None, "register years (every deal listed; no threshold)"),
+    "speeches": (None, "speeches (one per country and session; no threshold)"),
+    "covariates": (None, "published values (no threshold)"),
+}
+
+
+def _raw(compute: Callable) -> Callable:
+    return getattr(compute, "dyad_raw", None) or compute
 
 
 _REGISTRY: dict[str, Indicator] = {}
@@ -68,7 +112,7 @@ def register(indicator: Indicator) -> Indicator:
     if bad:
         raise ValueError(f"indicator {indicator.id}: unknown directions {bad}; use {', '.join(DIRECTIONS)}")
     old = _REGISTRY.get(indicator.id)
-    if old is not None and old.compute is not indicator.compute:
+    if old is not None and _raw(old.compute) is not _raw(indicator.compute):
         raise ValueError(f"an indicator named {indicator.id!r} is already registered")
     _REGISTRY[indicator.id] = indicator
     return indicator

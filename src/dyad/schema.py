@@ -121,4 +121,11 @@ QUARANTINE = _t(
     *(("ingest_id", "INTEGER"), ("file", "VARCHAR"), ("row", "BIGINT"), ("reason", "VARCHAR"),
      ("raw", "VARCHAR")),
 )
-META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE)
+COVERAGE = _t(
+    "coverage", ("ingest_id", "file", "kind", "dataset", "scope", "country_a", "country_b", "first"),
+    "what each ingested file observed: dates covered and scope (see dyad.coverage)",
+    *(("ingest_id", "INTEGER"), ("file", "VARCHAR"), ("kind", "VARCHAR"), ("dataset", "VARCHAR"),
+     ("scope", "VARCHAR"), ("country_a", "VARCHAR"), ("country_b", "VARCHAR"), ("first", "DATE"),
+     ("last", "DATE"), ("rows", "BIGINT"), ("detail", "VARCHAR")),
+)
+META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE, COVERAGE)

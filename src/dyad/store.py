@@ -144,6 +144,7 @@ class Store:
         except engine.duckdb_error_types() as exc:
             raise _open_error(self.path, exc, read_only) from exc
         self._ibis = None
+        self._observing: tuple | None = None     # (files, label) while _commit merges: coverage is recorded
         if not read_only:
             self._init_meta()
 
@@ -333,8 +334,13 @@ class Store:
         rows_new = 0
         self._run("BEGIN TRANSACTION")
         try:
-            for name, rows in result.tables.items():
-                rows_new += self._merge(name, staged.get(name, rows), ingest_id)
+            self._observing = (result.files, str(Path(result.files[0].file) if len(result.files) == 1
+                                                 else self._run_path(ingest_id)))
+            try:
+                for name, rows in result.tables.items():
+                    rows_new += self._merge(name, staged.get(name, rows), ingest_id)
+            finally:
+                self._observing = None
             _pause_for_tests("after_merge")
             self._quarantine(ingest_id, result.rejects)
             for f in result.files:
@@ -355,6 +361,10 @@ class Store:
         except engine.duckdb_error_types() as exc:
             raise _write_error(self.path, exc) from exc
         return rows_new
+
+    def _run_path(self, ingest_id: int) -> str:
+        rows = self._run("SELECT path FROM provenance WHERE ingest_id = ?", [ingest_id])
+        return rows[0][0] if rows else ""
 
     def _merge(self, name: str, rows: Any, ingest_id: int) -> int:
         """Insert staging rows whose natural key is not yet stored, one row per key; return how many.
@@ -382,6 +392,10 @@ class Store:
                 finally:
                     self.con.unregister("_incoming")
             select = cols
+        if getattr(self, "_observing", None) is not None:
+            from dyad import coverage
+
+            coverage.observe(self.con, ingest_id, name, staging, *self._observing)
         part = ", ".join(f'"{k}"' for k in table.key)
 
         def same_key(a: str, b: str) -> str:
