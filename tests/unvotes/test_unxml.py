@@ -337,3 +337,19 @@ def test_real_cosponsorship_china_russia(unvotes_store, raw_extract):
             both[re.search(r"(\d{4})", o["adoption_date"]).group(1)] += 1
     for year, n in both.items():
         assert got.loc[year, "joint"] >= n
+
+
+def test_real_issue_mapping_recovers_voeten_codes_where_the_releases_overlap():
+    """On the roll calls both releases hold (Dec 2019), every me/nu/di/hr tag of Voeten's coding is found by
+    the subject rules. (co and ec in the release's session 74 sit on nuclear resolutions, so they are no yardstick.)"""
+    parsed = unxml.read_files(sorted(need_data("unvotes", "unxml").glob("*.json")))
+    calls = pd.read_csv(need_data("unvotes", "un_roll_calls.csv.gz"))
+    issues = pd.read_csv(need_data("unvotes", "un_roll_call_issues.csv"))
+    whole = calls[calls.unres.isin(parsed.rollcalls.resolution) & (calls.amend != 1) & (calls.para != 1)]
+    whole = whole.drop_duplicates("unres")
+    assert len(whole) >= 80
+    ours = parsed.issues.merge(parsed.rollcalls[["rcid", "resolution"]], on="rcid")
+    for issue in ("me", "nu", "di", "hr"):
+        theirs = set(whole.merge(issues[issues.short_name == issue], on="rcid").unres)
+        mine = set(ours[ours.issue == issue].resolution)
+        assert theirs and theirs <= mine, (issue, theirs - mine)

@@ -70,15 +70,18 @@ ISSUE_RULES = {
     "nu": (("NUCLEAR",), ("nuclear",)),
     "di": (("DISARMAMENT", "ARMS", "WEAPON", "MISSILE", "LANDMINE", "MINES (ORDNANCE)", "AMMUNITION",
             "ARMAMENTS", "OUTER SPACE ARMS RACE", "PROHIBITION OF ARMS"),
-           ("disarmament", "weapon", "arms ", "arms trade", "missile", "anti-personnel mines", "ammunition")),
+           ("disarmament", "weapon", "arms ", "arms trade", "missile", "anti-personnel mines", "ammunition",
+            "munitions", "militarization", "military domain", "space threats", "arms race")),
     "hr": (("HUMAN RIGHTS", "RIGHTS OF THE CHILD", "WOMEN'S RIGHTS", "TORTURE", "RACIAL DISCRIMINATION",
             "RACISM", "DEATH PENALTY", "ENFORCED DISAPPEARANCE", "INDIGENOUS PEOPLES", "FREEDOM OF",
             "RIGHT TO", "EXTRAJUDICIAL EXECUTIONS", "RELIGIOUS INTOLERANCE"),
            ("human rights", "racism", "racial discrimination", "torture", "death penalty", "moratorium on the use",
-            "right to ", "rights of ", "freedom of", "xenophobia")),
+            "right to ", "rights of ", "freedom of", "xenophobia", "women and girls", "conference on women",
+            "trafficking in persons")),
     "co": (("DECOLONIZATION", "NON-SELF-GOVERNING TERRITORIES", "SELF-DETERMINATION OF PEOPLES",
             "SPECIAL COMMITTEE OF 24", "GRANTING OF INDEPENDENCE TO COLONIAL", "COLONIALISM", "TRUST TERRITORIES"),
-           ("colonial", "non-self-governing", "self-determination", "decoloni")),
+           ("colonial", "non-self-governing", "self-determination", "decoloni", "question of guam",
+            "virgin islands", "new caledonia", "french polynesia", "tokelau", "western sahara", "gibraltar")),
     "ec": (("ECONOMIC DEVELOPMENT", "SUSTAINABLE DEVELOPMENT", "DEVELOPMENT FINANCE", "INTERNATIONAL TRADE",
             "ECONOMIC COOPERATION", "DEVELOPING COUNTRIES", "POVERTY", "DEVELOPMENT ASSISTANCE",
             "EXTERNAL DEBT", "ECONOMIC SANCTIONS", "ECONOMIC EMBARGO", "UNILATERAL ECONOMIC MEASURES",
@@ -270,14 +273,22 @@ def _count(text: object) -> int | None:
         return None
 
 
-def issues_for(subjects: list[str], title: str) -> list[str]:
-    """Voeten's issue areas a resolution belongs to, from its UNBIS subjects and title (may be empty)."""
+# The Second (Economic and Financial) Committee's resolutions are economic development when nothing else fits.
+COMMITTEE_FALLBACK = {"second committee": "ec"}
+
+
+def issues_for(subjects: list[str], title: str, committee: str | None = None) -> list[str]:
+    """Voeten's issue areas a resolution belongs to, from its UNBIS subjects, title and committee (may be
+    empty: then it is counted as not mapped)."""
     subj = [s.upper() for s in subjects]
     low = (title or "").lower()
     out = []
     for issue, (terms, words) in ISSUE_RULES.items():
         if any(t in s for s in subj for t in terms) or any(w in low for w in words):
             out.append(issue)
+    fallback = COMMITTEE_FALLBACK.get(str(committee or "").strip().lower())
+    if not out and fallback:
+        out.append(fallback)
     return out
 
 
@@ -432,7 +443,7 @@ def read_files(files: list[Path]) -> Parsed:
                             "resolution": symbol, "short": title, "descr": obj.get("agenda_item_name"),
                             "important": None, "amend": False, "para": False})
             vote_rows.extend({"rcid": rcid, "country": iso, "vote": v} for iso, v in ballots.items())
-            found = issues_for(subjects, title)
+            found = issues_for(subjects, title, obj.get("committee"))
             if not found:
                 unmapped_issues += 1
             issue_rows.extend({"rcid": rcid, "issue": i, "coding": CODING} for i in found)
