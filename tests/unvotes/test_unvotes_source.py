@@ -27,6 +27,7 @@ def test_counts_match_the_raw_file(unvotes_store, raw_votes):
         got = unvotes_store.sql(
             "SELECT vote, count(*) AS n FROM votes v JOIN rollcalls r USING (rcid) WHERE country = ? "
             "AND vote IN ('yes','abstain','no') AND rcid IN (SELECT rcid FROM votes WHERE country = ?) "
+            "AND rcid < 10000000000 "   # Voeten's roll calls, not the UN extract's
             "GROUP BY vote ORDER BY vote", [iso3, iso3]).set_index("vote")["n"]
         assert got.to_dict() == raw.to_dict()
 

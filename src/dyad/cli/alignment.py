@@ -7,6 +7,7 @@ import click
 from dyad.cli.common import format_option, show
 from dyad.countries import resolve
 from dyad.measures import alignment as al
+from dyad.measures import cosponsor
 from dyad.output import tidy
 
 
@@ -15,7 +16,9 @@ from dyad.output import tidy
 @click.argument("b", required=False)
 @click.option("--by", type=click.Choice(al.PERIODS), default="year", show_default=True,
               help="Period: calendar year of the vote, UN session, or all (with --start/--end).")
-@click.option("--measure", type=click.Choice(list(al.MEASURES)), default="agreement", show_default=True)
+@click.option("--measure", type=click.Choice([*al.MEASURES, "cosponsorship"]), default="agreement", show_default=True,
+              help="A vote measure, or cosponsorship: the share of resolutions either sponsored that both "
+                   "sponsored (UN records from Nov 2019; --by year or all).")
 @click.option("--issue", type=click.Choice(al.ISSUES), help="Only roll calls on one issue.")
 @click.option("--important", is_flag=True, help="Only votes the US State Department marked important.")
 @click.option("--absent", type=click.Choice(al.ABSENT_RULES), default="missing", show_default=True,
@@ -38,8 +41,18 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
         dyad alignment CHN RUS --by year --measure kappa
         dyad alignment CHN RUS --issue hr --important
         dyad alignment CHN --year 2018 --top 10
+        dyad alignment CHN RUS --measure cosponsorship
     """
     a = resolve(a)
+    if measure == "cosponsorship":
+        if b is None or issue or important or top:
+            raise click.UsageError("--measure cosponsorship needs two countries and takes no --issue, "
+                                   "--important or --top")
+        if by not in cosponsor.PERIODS:
+            raise click.UsageError("--measure cosponsorship is per year or over all: --by year or --by all")
+        with obj.store(read_only=True) as store:
+            show(tidy(cosponsor.cosponsorship(store, a, resolve(b), by=by, ci=not no_ci, start=start, end=end)), fmt)
+        return
     options = {"issue": issue, "important": important, "absent": absent}
     with obj.store(read_only=True) as store:
         if b is None:

@@ -19,6 +19,7 @@ CATS = ("yes", "abstain", "no")
 POSITION = np.array([1.0, 0.5, 0.0])          # yes / abstain / no on the Voeten and S-score scale
 ISSUES = ("me", "nu", "di", "hr", "co", "ec")
 ISSUE_CODINGS = ("unvotes", "voeten2016")   # newest first; see sources/unvotes.py
+EXTRACT_CODING = "unxml"   # roll calls from the UN's own records (after Voeten's); always used with the above
 ABSENT_RULES = ("missing", "abstain")
 PERIODS = ("year", "session", "all")
 
@@ -112,7 +113,7 @@ def issue_coding(store) -> str | None:
     """The issue coding used for --issue: the newest release's ("unvotes") if loaded, else the 2016 one."""
     tagged = store.table("rollcall_issues")
     present = set(tagged.select("coding").distinct().execute()["coding"])
-    return next((c for c in ISSUE_CODINGS if c in present), None)
+    return next((c for c in (*ISSUE_CODINGS, EXTRACT_CODING) if c in present), None)
 
 
 def _rollcalls(store, issue: str | None, important: bool, start: str | None, end: str | None):
@@ -124,7 +125,8 @@ def _rollcalls(store, issue: str | None, important: bool, start: str | None, end
         if coding is None:
             raise ValueError("no roll-call issue codes are loaded; ingest un_roll_call_issues or a Voeten release")
         tagged = store.table("rollcall_issues")
-        rc = rc.filter(rc.rcid.isin(tagged.filter((tagged.issue == issue) & (tagged.coding == coding)).rcid))
+        codings = [coding, EXTRACT_CODING]   # the UN extract's roll calls are not in Voeten's (one source each)
+        rc = rc.filter(rc.rcid.isin(tagged.filter((tagged.issue == issue) & tagged.coding.isin(codings)).rcid))
     if important:
         rc = rc.filter(rc.important.fill_null(False))
     if start:

@@ -53,7 +53,8 @@ def expand_braces(pattern: str) -> list[str]:
 
 
 LAYOUT: tuple[Entry, ...] = (
-    Entry("unvotes/", "unvotes", "UN General Assembly roll calls and votes (Voeten / unvotes release)"),
+    Entry("unvotes/", "unvotes", "UN General Assembly roll calls and votes (Voeten / unvotes release; "
+          "UN resolution records in unvotes/unxml/ from Nov 2019)"),
     Entry("events/gdelt/*.{csv,CSV,tsv}", "gdelt", "GDELT 1.0 / 2.0 event exports and extracts"),
     Entry("events/gdelt/undp_georgia_2011_2013/*.csv", "gdelt", "GDELT monthly extracts (UNDP Georgia)"),
     Entry("politics/gdelt_russia_china_latest.csv", "gdelt", "recent GDELT China-Russia events"),

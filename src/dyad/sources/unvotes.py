@@ -5,7 +5,11 @@ Formats read:
 * the ``unvotes`` R package tables (``un_votes``, ``un_roll_calls``, ``un_roll_call_issues``) as ``.rda``
   or as CSV exports (``.csv`` or ``.csv.gz``); a folder holding them is read as one release;
 * Voeten's older release ``UNVotesPublished.RData`` (object ``x``): COW country codes, vote codes
-  1 yes, 2 abstain, 3 no, 8 absent, 9 not a member, issue dummies ``me nu di hr co ec``.
+  1 yes, 2 abstain, 3 no, 8 absent, 9 not a member, issue dummies ``me nu di hr co ec``;
+* the UN's own records of adopted resolutions, UNxml ``data_extract/*.json`` (Nov 2019 onwards), in the
+  folder or a subfolder of it: see :mod:`dyad.sources.unxml`. Where they hold a resolution that Voeten's
+  release also holds, Voeten's roll call is kept and the UN's is not stored (one source per roll call;
+  the resolution's metadata and sponsors are kept either way).
 
 Votes are stored as ``yes``, ``abstain``, ``no``, ``absent`` or ``nonmember``; the measures decide what
 to do with the last two. Countries are resolved to ISO3 with the UN seat history of China.
@@ -20,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dyad import countries
-from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
+from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects, unxml
 from dyad.sources._tabular import read_r
 
 VOTE_LABELS = ("yes", "abstain", "no")
@@ -223,16 +227,27 @@ def _files(path: Path) -> list[Path]:
     found = [p for p in found if p.suffix.lower() in (".rda", ".rdata") or p.name.split(".")[0] not in stems]
     # Where releases overlap the first one read wins the merge: read the older 2016 release last.
     found.sort(key=lambda p: ("published" in p.name.lower(), p.name.lower()))
+    found += _json_files(path)
     if not found:
-        raise SourceError(f"{path}: no UN votes files (.rda, .RData, .csv, .csv.gz) in this folder")
+        raise SourceError(f"{path}: no UN votes files (.rda, .RData, .csv, .csv.gz, UNxml .json) in this folder")
     return found
+
+
+def _json_files(path: Path) -> list[Path]:
+    """UNxml JSON-lines files in the folder or one level below it (the data comes as ``unxml/``)."""
+    if path.is_file():
+        return [path] if path.name.lower().endswith(".json") else []
+    return sorted(p for p in [*path.glob("*.json"), *path.glob("*/*.json")] if p.is_file())
 
 
 def read(path: Path, **_: object) -> ReadResult:
     tables: dict[str, list[pd.DataFrame]] = {}
     rejects = [empty_rejects()]
     counts = []
+    json_files = [f for f in _files(path) if f.name.lower().endswith(".json")]
     for file in _files(path):
+        if file in json_files:
+            continue
         file_read = file_loaded = file_rejected = 0
         for _src, kind, frame in _load_frames(file):
             out, rej, n = _HANDLERS[kind](frame.reset_index(drop=True), file)
@@ -246,7 +261,97 @@ def read(path: Path, **_: object) -> ReadResult:
             rejects.append(rej)
         counts.append(FileCount(str(file), file_read, file_loaded, file_rejected))
     merged = {k: pd.concat(v, ignore_index=True) for k, v in tables.items()}
-    return ReadResult(merged, pd.concat(rejects, ignore_index=True), counts)
+    notes: list[str] = []
+    if json_files:
+        parsed = unxml.read_files(json_files)
+        rejects.append(parsed.rejects)
+        counts.extend(FileCount(f, *parsed.counts[f]) for f in map(str, json_files))
+        notes.extend(parsed.notes)
+        _add_unxml(merged, parsed, notes)
+    _one_source(merged)
+    return ReadResult(merged, pd.concat(rejects, ignore_index=True), counts, notes)
+
+
+def _add_unxml(merged: dict[str, pd.DataFrame], parsed: unxml.Parsed, notes: list[str]) -> None:
+    """Add the UN extract's tables; a roll call Voeten's release (read in the same run, or already in the
+    store) holds for the same resolution is not added again."""
+    voeten = merged.get("rollcalls")
+    covered: dict[str, int] = {}
+    if voeten is not None and len(voeten):
+        whole = voeten[~voeten["amend"].fillna(False).astype(bool) & ~voeten["para"].fillna(False).astype(bool)]
+        for frame in (whole, voeten):     # the vote on the whole resolution, else any roll call on it
+            for res, rcid in zip(frame["resolution"], frame["rcid"], strict=True):
+                if isinstance(res, str) and res.strip():
+                    covered.setdefault(unxml.normal_symbol(res), int(rcid))
+    ours = parsed.rollcalls
+    dup = ours["resolution"].isin(list(covered))
+    dropped = set(ours.loc[dup, "rcid"])
+    resolutions = parsed.resolutions.copy()
+    if len(resolutions):
+        in_voeten = resolutions["symbol"].map(covered)
+        resolutions["rcid"] = in_voeten.where(in_voeten.notna(), resolutions["rcid"]).astype("Int64")
+    rollcalls = ours[~dup]
+    votes = parsed.votes[~parsed.votes["rcid"].isin(dropped)]
+    issues = parsed.issues[~parsed.issues["rcid"].isin(dropped)]
+    unmapped = int(rollcalls["rcid"].isin(issues["rcid"]).__invert__().sum()) if len(rollcalls) else 0
+    notes.append(f"UN extract: {len(ours)} recorded votes, {int(dup.sum())} already in Voeten's release "
+                 f"(kept from Voeten), {len(rollcalls)} roll calls added; {unmapped} of them not mapped to an "
+                 "issue area (me nu di hr co ec)")
+    for name, rows in (("rollcalls", rollcalls), ("votes", votes), ("rollcall_issues", issues)):
+        merged[name] = pd.concat([merged[name], rows], ignore_index=True) if name in merged else rows
+    merged["resolutions"] = resolutions
+    merged["resolution_sponsors"] = parsed.sponsors
+
+
+def _one_source(merged: dict[str, pd.DataFrame]) -> None:
+    """Keep one source per roll call across ingests too: the roll-call tables are staged by a function that,
+    inside the ingest transaction, drops the UN extract's copy of a resolution Voeten's release holds,
+    whichever of the two was ingested first."""
+    calls = merged.get("rollcalls")
+    if calls is None:
+        return
+    voeten = calls.loc[calls["rcid"] < unxml.RCID_BASE, "resolution"].dropna()
+    # UN-extract roll-call ids of the resolutions Voeten's rows in this run hold (ids are derived from symbols)
+    superseded = {r for r in map(unxml.rcid_for, voeten.astype(str)) if r is not None}
+    for name in ("rollcalls", "votes", "rollcall_issues"):
+        if name in merged and isinstance(merged[name], pd.DataFrame):
+            merged[name] = _staged(merged[name], name, superseded)
+
+
+def _staged(frame: pd.DataFrame, name: str, superseded: set[int]):
+    def stage(con, staging: str) -> None:
+        from dyad import schema
+        from dyad.store import _select_list
+
+        table = schema.TABLES[name]
+        con.register("_unvotes_incoming", frame)
+        try:
+            con.execute(f'CREATE TEMP TABLE "{staging}" AS SELECT {_select_list(table, frame)} '
+                        "FROM _unvotes_incoming").fetchall()
+        finally:
+            con.unregister("_unvotes_incoming")
+        stored = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollcalls' "
+                             "AND NOT temporary").fetchall()[0][0]
+        if superseded:
+            # Voeten rows arrive: the UN extract's copies already stored go.
+            con.register("_unvotes_superseded", pd.DataFrame({"rcid": sorted(superseded)}, dtype="int64"))
+            try:
+                con.execute(f'DELETE FROM "{name}" WHERE rcid IN (SELECT rcid FROM _unvotes_superseded)').fetchall()
+            finally:
+                con.unregister("_unvotes_superseded")
+        if stored:
+            # UN-extract rows arrive: drop those whose resolution a stored Voeten roll call holds.
+            held = con.execute("SELECT DISTINCT resolution FROM rollcalls WHERE rcid < ? AND resolution IS NOT NULL",
+                               [unxml.RCID_BASE]).fetchall()
+            ids = {r for r in (unxml.rcid_for(str(h[0])) for h in held) if r is not None}
+            if ids:
+                con.register("_unvotes_held", pd.DataFrame({"rcid": sorted(ids)}, dtype="int64"))
+                try:
+                    con.execute(f'DELETE FROM "{staging}" WHERE rcid IN (SELECT rcid FROM _unvotes_held)').fetchall()
+                finally:
+                    con.unregister("_unvotes_held")
+
+    return stage
 
 
 # Voeten, Strezhnev and Bailey, "United Nations General Assembly Voting Data", Harvard Dataverse.
@@ -279,7 +384,7 @@ def download(start: str | None = None, end: str | None = None, cache: Path | Non
 ADAPTER = SimpleAdapter(
     name="unvotes",
     description="UN General Assembly roll-call votes (Voeten; unvotes package .rda/.csv, UNVotesPublished.RData)",
-    tables=("rollcalls", "rollcall_issues", "votes"),
+    tables=("rollcalls", "rollcall_issues", "votes", "resolutions", "resolution_sponsors"),
     reader=read,
     formats=".rda .RData .csv .csv.gz, or a folder of them",
     downloader=download,
