@@ -62,7 +62,7 @@ def test_indicator_without_baseline_data_lowers_coverage_everywhere():
     frames["test_flat"] = frames["test_flat"].query("period >= '2018'")
     result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
     status = result.inputs.set_index("series")["status"]
-    assert "need 2 to standardise" in status["test_flat"] and status["test_rise"] == "ok"
+    assert "need 3 to standardise" in status["test_flat"] and status["test_rise"] == "ok"
     assert (result.to_frame().query("direction == 'D1'")["coverage"] == 0.5).all()
     # another reference period brings it in: z against the mean and sd of 2018-2020
     later = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0, reference="2018-2020")
@@ -111,3 +111,74 @@ def test_index_through_registry_matches_frames(store):
     via_frames = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0).to_frame()
     pd.testing.assert_frame_equal(via_store, via_frames)
     assert set(via_store.columns) >= {"a", "b", "period", "indicator", "value", "n", "coverage", "weight"}
+
+
+def test_an_input_with_two_reference_years_is_out_and_says_why():
+    small_agenda, frames = make_agenda(), make_frames()
+    frames["test_flat"] = frames["test_flat"].query("period >= '2016'")     # 2016 and 2017 in the reference
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
+    row = result.inputs.set_index("series").loc["test_flat"]
+    assert row["status"].startswith("out: 2 year(s)") and row["baseline_years"] == 2
+    assert row["years"] == "2016-2023"
+    assert "test_flat" not in set(result.contributions["series"])
+    gappy = make_frames()
+    gappy["test_flat"] = gappy["test_flat"].query("period not in ('2014', '2015')")
+    with_gap = relationship_index(gappy, small_agenda, "CHN", "RUS", reps=0)
+    assert with_gap.inputs.set_index("series").loc["test_flat", "years"] == "2010-2013, 2016-2023"
+
+
+def test_overall_is_partial_and_names_the_missing_directions():
+    small_agenda, frames = make_agenda(), make_frames()      # D3 has no indicator at all
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
+    overall = result.to_frame().query("direction == 'overall'")
+    assert (overall["status"] == "partial: missing D3").all()
+    assert "partial: missing D3" in result.summary()
+    # the value is still the weighted mean of the directions present (D1, D2), never a zero for D3
+    d = result.to_frame().set_index(["direction", "period"])["value"]
+    assert overall.set_index("period").loc["2020", "value"] == pytest.approx((d["D1", "2020"] + d["D2", "2020"]) / 2)
+
+
+def test_no_period_before_both_states_existed():
+    small_agenda, frames = make_agenda(), make_frames()
+    early = tidy("test_rise", range(1940, 2024), np.linspace(0, 1, 84) + np.sin(np.arange(84)))
+    frames["test_rise"] = early
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
+    years = result.to_frame()["period"].astype(int)
+    assert years.min() >= 1949            # the PRC was proclaimed on 1 October 1949
+    assert "before both states existed" in result.inputs.set_index("series").loc["test_rise", "status"]
+
+
+def test_a_link_counts_in_one_direction_only():
+    """A proposal listing two directions puts each link where its indicator belongs, once: no echo."""
+    from dyad import agenda as ag
+    from dyad.analysis.index import components
+
+    text = AGENDA_TWO_DIRECTIONS
+    agenda = ag.loads(text, strict=False)
+    got = [(d, s.indicator) for d, s in components(agenda, "CHN", "RUS", agenda.weights)]
+    # test_rise is registered for D1, test_directed (two flows) for D2; P2's test_rise is not counted again
+    assert sorted(got) == [("D1", "test_rise"), ("D2", "test_directed"), ("D2", "test_directed")]
+
+
+AGENDA_TWO_DIRECTIONS = """\
+id: two
+title: two
+countries: [CHN, RUS]
+baseline: {start: 2013, end: 2017}
+evaluation: {start: 2018}
+directions:
+  D1: {name: trust}
+  D2: {name: economy}
+proposals:
+  - id: P1
+    statement: both
+    directions: [D1, D2]
+    indicators:
+      - {id: test_rise, sign: "+"}
+      - {id: test_directed, sign: "-"}
+  - id: P2
+    statement: again
+    directions: [D2]
+    indicators:
+      - {id: test_rise, sign: "+"}
+"""

@@ -47,13 +47,86 @@ def test_no_data_is_not_measurable():
     assert gaps.verdict == sc.NOT_MEASURABLE and gaps.n_base == 0
 
 
-def test_too_few_years_is_not_measurable_but_one_baseline_year_against_three_is_tested_weakly():
-    two = sc.compare_windows([2017, 2018], [1.0, 5.0], +1, BASE, EVAL)
-    assert two.verdict == sc.NOT_MEASURABLE and "too few" in two.reason
-    weak = sc.compare_windows([2017, 2018, 2019, 2020], [1.0, 5.0, 5.2, 4.9], +1, BASE, EVAL)
-    assert weak.verdict == sc.ADVANCED and "weak" in weak.reason
+def test_design_follows_the_years_available():
     from scipy import stats
-    assert weak.p_value == pytest.approx(stats.ttest_1samp([5.0, 5.2, 4.9], 1.0).pvalue)
+
+    two = sc.compare_windows([2017, 2018], [1.0, 5.0], +1, BASE, EVAL)
+    assert two.verdict == sc.NOT_MEASURABLE and two.design == sc.NOT_MEASURABLE and "too few" in two.reason
+    # one baseline year: change and trend since 2017, the weaker design, with the years it used
+    years, values = [2017, 2018, 2019, 2020], [1.0, 5.0, 5.2, 4.9]
+    weak = sc.compare_windows(years, values, +1, BASE, EVAL)
+    fit = stats.linregress(years, values)
+    assert weak.design == sc.TREND and "weaker" in weak.reason
+    assert weak.p_value == pytest.approx(fit.pvalue) and weak.eval_slope == pytest.approx(fit.slope)
+    assert weak.level_change == pytest.approx(np.mean(values[1:]) - 1.0)
+    assert (weak.base_years, weak.eval_years) == ("2017", "2018-2020")
+    assert weak.verdict == (sc.ADVANCED if fit.pvalue < 0.05 else sc.STALLED)
+    # the anchor is the last year before the evaluation, even outside the baseline window
+    anchored = sc.compare_windows([2011, 2018, 2019, 2020], [1.0, 2.0, 3.0, 4.1], +1, BASE, EVAL)
+    assert anchored.design == sc.TREND and anchored.base_years == "2011"
+    # two baseline years against six: still the weaker design (windows need 3 and 3)
+    short = sc.compare_windows(YEARS[6:], series("rise")[6:], +1, BASE, EVAL)
+    assert short.n_eval == 6 and short.design == sc.TREND and short.base_years == "2017"
+    full = sc.compare_windows(YEARS, series("rise"), +1, BASE, EVAL)
+    assert full.design == sc.WINDOWS and (full.base_years, full.eval_years) == ("2013-2017", "2018-2023")
+
+
+def _bh(p):
+    """Benjamini-Hochberg by the textbook step-up definition, written independently of sc.adjust."""
+    m = len(p)
+    out = []
+    for pi in p:
+        out.append(min(1.0, min(p[j] * m / (sorted(p).index(p[j]) + 1) for j in range(m) if p[j] >= pi)))
+    return out
+
+
+def _holm(p):
+    m = len(p)
+    order = sorted(range(m), key=lambda i: p[i])
+    out, running = [0.0] * m, 0.0
+    for rank, i in enumerate(order):
+        running = max(running, (m - rank) * p[i])
+        out[i] = min(1.0, running)
+    return out
+
+
+def test_corrections_match_their_definitions():
+    p = [0.01, 0.04, 0.03, 0.005, 0.2, 0.5]
+    assert sc.adjust(p, "bh") == pytest.approx(_bh(p))
+    assert sc.adjust(p, "holm") == pytest.approx(_holm(p))
+    assert list(sc.adjust(p, "none")) == p
+    with_nan = sc.adjust([0.01, np.nan, 0.04], "holm")
+    assert np.isnan(with_nan[1]) and with_nan[[0, 2]] == pytest.approx([0.02, 0.04])
+    with pytest.raises(ValueError):
+        sc.adjust(p, "bonferroni")
+
+
+def test_scorecard_states_the_family_and_verdicts_read_corrected_p():
+    small_agenda, frames = make_agenda(), make_frames()
+    card = sc.scorecard(frames, small_agenda, "CHN", "RUS", correction="holm")
+    ev = [e for p in card.proposals for e in p.evidence]
+    raw = [e.change.p_value for e in ev]
+    assert [e.change.p_adjusted for e in ev] == pytest.approx(_holm(raw))
+    assert card.family == "3 series test(s) of this scorecard" and "Holm" in card.summary()
+    for e in ev:
+        want = sc.verdict_of(e.sign, e.change.direction, e.change.p_adjusted, card.alpha)
+        assert e.change.verdict == want
+    none = sc.scorecard(frames, small_agenda, "CHN", "RUS", correction="none")
+    assert all(np.isnan(e.change.p_adjusted) for p in none.proposals for e in p.evidence)
+
+
+def test_windows_from_the_caller_and_other_pairs_get_the_generic_agenda():
+    small_agenda, frames = make_agenda(), make_frames()
+    card = sc.scorecard(frames, small_agenda, "CHN", "RUS", baseline="2010-2014", evaluation="2019-2023")
+    e = card.proposals[0].evidence[0]
+    assert (card.baseline, card.evaluation) == ("2010-2014", "2019-2023")
+    assert (e.change.base_years, e.change.eval_years) == ("2010-2014", "2019-2023")
+    with pytest.raises(ValueError, match="must end before"):
+        sc.scorecard(frames, small_agenda, "CHN", "RUS", baseline="2010-2019", evaluation="2018-")
+    other = sc.scorecard({}, small_agenda, "USA", "CHN")
+    assert other.agenda == "generic" and "generic" in other.note
+    assert [p.id for p in other.proposals] == ["D1", "D2", "D3", "D4", "D5"]
+    assert all(p.verdict == sc.NOT_MEASURABLE for p in other.proposals)
 
 
 def test_welch_statistic_matches_the_formula():

@@ -13,6 +13,17 @@ index averages the direction values present with direction weights; its coverage
 mean of the direction coverages (a direction without any series has coverage 0). Intervals come from a
 bootstrap over the components present (resampled with replacement) combined with draws from each value's
 own interval when the indicator gives one. Method notes: docs/methods/agenda.md.
+
+Rules (docs/methods/agenda.md#index-rules):
+
+* a link counts in one direction only: the first of its proposal's directions that its indicator is
+  registered for (by meaning), else the proposal's first direction; a series already counted in one direction
+  is not counted again in another, so no direction echoes another's indicator;
+* a series needs ``MIN_REFERENCE_YEARS`` years with data in the reference window, else it is out and the
+  inputs say why;
+* the overall value is *complete* only when all directions have a value that year; otherwise its ``status``
+  is ``partial: missing D3, D4``;
+* the inputs list the years each series had.
 """
 
 from __future__ import annotations
@@ -23,11 +34,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from dyad import indicators as registry
 from dyad.agenda import Agenda, Weights, Window, parse_window
-from dyad.analysis.inputs import Fetcher, Series, expand
+from dyad.analysis.inputs import Fetcher, Series, agenda_for, expand, year_list
 
 INDEX_COLUMNS = ["a", "b", "period", "indicator", "value", "n", "ci_low", "ci_high", "direction", "name",
-                 "coverage", "weight"]
+                 "coverage", "weight", "status"]
+MIN_REFERENCE_YEARS = 3
 
 
 def standardise(years: np.ndarray, values: np.ndarray, window) -> tuple[float, float, int]:
@@ -39,16 +52,25 @@ def standardise(years: np.ndarray, values: np.ndarray, window) -> tuple[float, f
     return float(ref.mean()), float(ref.std(ddof=1)), len(ref)
 
 
+def owner(proposal, indicator_id: str) -> str:
+    """The one direction a link of ``proposal`` counts in: the first of the proposal's directions that the
+    indicator is registered for (what it measures), else the proposal's first direction."""
+    try:
+        meant = registry.get(indicator_id).directions
+    except KeyError:
+        meant = ()
+    return next((d for d in proposal.directions if d in meant), proposal.directions[0])
+
+
 def components(agenda: Agenda, a: str, b: str, weights: Weights) -> list[tuple[str, Series]]:
-    """(direction id, series) for every direction: each link of the direction's proposals once."""
-    out = []
+    """(direction id, series): each link in the one direction it belongs to, each series once overall."""
+    out, seen = [], set()
     for d in agenda.directions:
-        seen = set()
         for p in agenda.proposals:
             if d.id not in p.directions:
                 continue
             for link in p.links:
-                if link.key in seen:
+                if owner(p, link.indicator) != d.id or link.key in seen:
                     continue
                 seen.add(link.key)
                 for s in expand(link, agenda, a, b, weights.indicator(link.indicator)):
@@ -67,12 +89,15 @@ class IndexResult:
     values: pd.DataFrame          # INDEX_COLUMNS
     inputs: pd.DataFrame          # one row per direction and series: weight, baseline mean/sd, status
     contributions: pd.DataFrame   # one row per direction, series and year: value, z, aligned, weight
+    note: str = ""                # e.g. that the generic agenda replaced one naming other countries
 
     def to_frame(self) -> pd.DataFrame:
         return self.values.copy()
 
     def summary(self) -> str:
         lines = [f"Relationship index {self.a}-{self.b}, agenda {self.agenda}; z-scores against {self.reference}."]
+        if self.note:
+            lines.append(self.note)
         last = self.values.dropna(subset=["value"])
         for direction, name in self.values[["direction", "name"]].drop_duplicates().itertuples(index=False):
             name = "" if direction == "overall" else f" {name}"
@@ -83,25 +108,32 @@ class IndexResult:
                 continue
             row = have.iloc[-1]
             ci = "" if pd.isna(row["ci_low"]) else f" [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
+            status = f"; {row['status']}" if direction == "overall" and row.get("status") else ""
             lines.append(f"  {direction}{name}: {row['value']:+.2f}{ci} in {row['period']}, coverage "
-                         f"{row['coverage']:.0%} ({int(row['n'])} of {k} series)")
+                         f"{row['coverage']:.0%} ({int(row['n'])} of {k} series){status}")
+        out = self.inputs[~self.inputs["status"].astype(str).str.startswith("ok")]
+        if len(out):
+            lines.append("  Inputs left out:")
+            lines.extend(f"    {r.direction} {r.series}: {r.status}" for r in out.itertuples())
         return "\n".join(lines)
 
 
 def relationship_index(source, agenda: Agenda, a: str, b: str, *, weights: Weights | dict | None = None,
                        reference: Window | str | None = None, reps: int = 999, seed: int = 0,
                        level: float = 0.95, start: int | None = None, end: int | None = None,
-                       on_error: str = "record") -> IndexResult:
+                       on_error: str = "record", include_thin: bool = False) -> IndexResult:
     """The agenda's index for countries a and b from a store or a mapping ``{indicator_id: tidy frame}``.
 
     ``weights`` (a :class:`Weights` or ``{"directions": {...}, "indicators": {...}}``) override the agenda's
     own; unlisted ids weigh 1. ``reference`` (a window such as ``"2017-2019"``) replaces the agenda's baseline
-    as the period the z-scores are taken against. ``reps=0`` skips the bootstrap.
+    as the period the z-scores are taken against. ``reps=0`` skips the bootstrap. ``include_thin`` keeps values
+    the indicators mark thin (left out by default).
     """
+    agenda, note = agenda_for(agenda, a, b)
     w = agenda.weights.override(weights)
     ref = agenda.baseline if reference is None else (
         reference if isinstance(reference, Window) else parse_window(reference))
-    fetch = Fetcher(source, on_error)
+    fetch = Fetcher(source, on_error, include_thin=include_thin)
     contrib, inputs = _contributions(fetch, agenda, a, b, w, ref)
     if start is not None:
         contrib = contrib[contrib["year"] >= start]
@@ -116,16 +148,17 @@ def relationship_index(source, agenda: Agenda, a: str, b: str, *, weights: Weigh
             here = contrib[(contrib["direction"] == d.id) & (contrib["year"] == year)]
             row, draws = _direction_year(here, total, reps, rng, level)
             draws_by[(d.id, year)] = draws
-            rows.append({"direction": d.id, "name": d.name, "period": str(year), "weight": w.direction(d.id), **row})
+            rows.append({"direction": d.id, "name": d.name, "period": str(year), "weight": w.direction(d.id),
+                         "status": "" if np.isfinite(row["value"]) else "no input with data", **row})
     values = pd.DataFrame(rows, columns=["direction", "name", "period", "weight", "value", "n", "coverage",
-                                         "ci_low", "ci_high"])
+                                         "ci_low", "ci_high", "status"])
     overall = _overall(values, draws_by, agenda, w, years, level)
     values = pd.concat([values, overall], ignore_index=True) if len(values) else overall
     values["indicator"] = "index_" + values["direction"]
     values["a"], values["b"] = a, b
     label = f"baseline {ref.label}" if reference is None else f"reference {ref.label}"
     return IndexResult(a, b, agenda.id, label, values[INDEX_COLUMNS],
-                       inputs, contrib.reset_index(drop=True))
+                       inputs, contrib.reset_index(drop=True), note)
 
 
 def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, ref: Window):
@@ -135,13 +168,13 @@ def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, r
         yearly = fetch.yearly(s)
         years, vals = yearly["year"].to_numpy(), yearly["value"].to_numpy(dtype=float)
         mean, sd, n_ref = standardise(years, vals, ref)
-        ok = np.isfinite(sd) and sd > 0
+        ok = np.isfinite(sd) and sd > 0 and n_ref >= MIN_REFERENCE_YEARS
         status = fetch.note(s) or ("ok" if ok else _why_not(len(vals), n_ref, ref))
         if s.key in fetch.dropped:
             status += f"; {fetch.dropped[s.key]}"
         inputs.append({"direction": direction, "indicator": s.indicator, "series": s.label, "sign": s.sign,
                        "weight": s.weight, "baseline_mean": mean, "baseline_sd": sd, "baseline_years": n_ref,
-                       "years": _span(years), "status": status})
+                       "years": year_list(years), "status": status})
         if not ok:
             continue
         z = (vals - mean) / sd
@@ -160,13 +193,10 @@ def _contributions(fetch: Fetcher, agenda: Agenda, a: str, b: str, w: Weights, r
 def _why_not(n_all: int, n_ref: int, ref: Window) -> str:
     if n_all == 0:
         return "no data loaded"
-    if n_ref < 2:
-        return f"{n_ref} year(s) of data in the reference {ref.label}; need 2 to standardise"
-    return f"no variation in the reference {ref.label}; cannot standardise"
-
-
-def _span(years: np.ndarray) -> str:
-    return f"{int(years.min())}-{int(years.max())}" if len(years) else ""
+    if n_ref < MIN_REFERENCE_YEARS:
+        return (f"out: {n_ref} year(s) of data in the reference {ref.label}; need {MIN_REFERENCE_YEARS} to "
+                "standardise")
+    return f"out: no variation in the reference {ref.label}; cannot standardise"
 
 
 def _direction_year(here: pd.DataFrame, total: float, reps: int, rng, level: float):
@@ -217,6 +247,8 @@ def _overall(values: pd.DataFrame, draws_by: dict, agenda: Agenda, w: Weights, y
         have = here.dropna(subset=["value"])
         coverage = float(sum(dir_w[r.direction] * r.coverage for r in here.itertuples()) / total) if total else 0.0
         wsum = sum(dir_w[r.direction] for r in have.itertuples())
+        missing = [d.id for d in agenda.directions if d.id not in set(have["direction"])]
+        status = "complete" if not missing else f"partial: missing {', '.join(missing)}"
         if have.empty or wsum <= 0:
             rows.append({"value": np.nan, "n": 0, "ci_low": np.nan, "ci_high": np.nan})
         else:
@@ -229,6 +261,6 @@ def _overall(values: pd.DataFrame, draws_by: dict, agenda: Agenda, w: Weights, y
             lo, hi = _interval(combined, level)
             rows.append({"value": float(value), "n": int(have["n"].sum()), "ci_low": lo, "ci_high": hi})
         rows[-1].update({"direction": "overall", "name": "overall", "period": str(year), "weight": total,
-                         "coverage": coverage})
+                         "coverage": coverage, "status": status})
     return pd.DataFrame(rows, columns=["direction", "name", "period", "weight", "value", "n", "coverage",
-                                       "ci_low", "ci_high"])
+                                       "ci_low", "ci_high", "status"])

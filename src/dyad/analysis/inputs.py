@@ -4,7 +4,8 @@ An agenda link names an indicator; for a directed indicator it becomes one serie
 Each series is fetched as tidy rows (``period, value, n`` and optional ``ci_low, ci_high``) and brought to
 calendar years: monthly rows are averaged (``mean``) or averaged and multiplied by 12 (``sum``: a yearly
 total, annualised when months are missing). Missing values stay missing; a row with ``n == 0`` or a NaN value
-is dropped, never read as zero.
+is dropped, never read as zero. Years before both countries existed are left out
+(:func:`both_exist`), and so are values the indicator marks ``quality == 'thin'`` unless asked for.
 
 ``source`` is either a store (indicators are computed through the registry) or a mapping
 ``{indicator_id: tidy frame}`` -- the analysis functions work the same on both.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from dyad import countries
 from dyad import indicators as registry
 from dyad.agenda import Agenda, Link
 
@@ -28,6 +30,32 @@ _RATE_UNITS = ("share", "mean", "average", "per ", "index", "%", "ratio", "score
 _YEAR = re.compile(r"^\d{4}$")
 _MONTH = re.compile(r"^\d{4}-\d{2}$")
 ARROW = ">"
+# Founding years used when dyad.countries has no existence table (the PRC was proclaimed on 1 Oct 1949).
+FOUNDED = {"CHN": 1949}
+
+
+def exists(iso3: str, year: int) -> bool:
+    """Did ``iso3`` exist as a state in ``year``? ``dyad.countries.exists`` when present, else :data:`FOUNDED`."""
+    check = getattr(countries, "exists", None)
+    if check is not None:
+        return bool(check(iso3, int(year)))
+    return int(year) >= FOUNDED.get(iso3, -10**9)
+
+
+def both_exist(x: str, y: str, year: int) -> bool:
+    return exists(x, year) and exists(y, year)
+
+
+def year_list(years) -> str:
+    """Years as compact runs: ``2013-2014, 2017-2023``."""
+    ys = sorted({int(y) for y in years})
+    runs, start = [], None
+    for i, y in enumerate(ys):
+        start = y if start is None else start
+        if i + 1 == len(ys) or ys[i + 1] != y + 1:
+            runs.append(f"{start}" if start == y else f"{start}-{y}")
+            start = None
+    return ", ".join(runs)
 
 
 @dataclass(frozen=True)
@@ -62,6 +90,18 @@ def roles(agenda: Agenda, a: str, b: str) -> dict[str, str]:
     if agenda.countries and set(agenda.countries) == {a, b}:
         return {"a": agenda.countries[0], "b": agenda.countries[1]}
     return {"a": a, "b": b}
+
+
+def agenda_for(agenda: Agenda, a: str, b: str) -> tuple[Agenda, str]:
+    """The agenda to score a and b on, and a note: an agenda naming two countries scores only those two;
+    any other pair gets the built-in generic five-direction agenda (no proposals)."""
+    if agenda.countries and set(agenda.countries) != {a, b}:
+        from dyad.agenda import load
+
+        generic = load("generic")
+        return generic, (f"Agenda {agenda.id} names {'-'.join(agenda.countries)}, not {a}-{b}: scored on the "
+                         f"generic five-direction agenda instead (no proposals).")
+    return agenda, ""
 
 
 def _is_directed(link: Link) -> bool | None:
@@ -147,7 +187,7 @@ class Fetcher:
     counts as not measurable, with that reason shown); ``"raise"`` lets the error through.
     """
 
-    def __init__(self, source, on_error: str = "record"):
+    def __init__(self, source, on_error: str = "record", include_thin: bool = False):
         if on_error not in ("record", "raise"):
             raise ValueError("on_error must be 'record' or 'raise'")
         self.source = source
@@ -155,6 +195,7 @@ class Fetcher:
         self._cache: dict[tuple, pd.DataFrame] = {}
         self.notes: dict[tuple, str] = {}      # why a series has no data
         self.dropped: dict[tuple, str] = {}    # years left out for too few observations
+        self.include_thin = include_thin
 
     @property
     def frames(self) -> bool:
@@ -163,15 +204,39 @@ class Fetcher:
     def yearly(self, series: Series) -> pd.DataFrame:
         if series.key not in self._cache:
             try:
-                rows = self._rows(series)
+                rows = self._quality(series, self._rows(series))
                 agg = series.aggregate or _default_aggregate(series.indicator)
-                self._cache[series.key] = self._thin(series, to_yearly(rows, agg, where=series.label))
+                yearly = self._exist(series, to_yearly(rows, agg, where=series.label))
+                self._cache[series.key] = self._thin(series, yearly)
             except Exception as exc:  # recorded and shown as the reason (class docstring)
                 if self.on_error == "raise":
                     raise
                 self.notes[series.key] = f"could not compute: {type(exc).__name__}: {exc}"
                 self._cache[series.key] = pd.DataFrame(columns=YEARLY_COLUMNS)
         return self._cache[series.key]
+
+    def _drop(self, series: Series, text: str) -> None:
+        self.dropped[series.key] = "; ".join(t for t in (self.dropped.get(series.key), text) if t)
+
+    def _quality(self, series: Series, rows: pd.DataFrame) -> pd.DataFrame:
+        """Leave out rows the indicator marks thin (column ``quality``, when it has one) unless asked."""
+        quality = rows.get("quality") if rows is not None else None
+        if quality is None or self.include_thin:
+            return rows
+        thin = quality.astype(str).eq("thin")
+        if thin.any():
+            self._drop(series, f"left out thin {', '.join(rows.loc[thin, 'period'].astype(str))} "
+                               "(below the indicator's minimum support; include_thin to keep)")
+        return rows[~thin]
+
+    def _exist(self, series: Series, yearly: pd.DataFrame) -> pd.DataFrame:
+        """Leave out years before both countries existed (e.g. before the PRC, 1949)."""
+        if yearly.empty:
+            return yearly
+        ok = np.array([both_exist(series.x, series.y, y) for y in yearly["year"]], dtype=bool)
+        if not ok.all():
+            self._drop(series, f"left out {year_list(yearly.loc[~ok, 'year'])} (before both states existed)")
+        return yearly[ok].reset_index(drop=True)
 
     def _thin(self, series: Series, yearly: pd.DataFrame) -> pd.DataFrame:
         """Leave out years resting on fewer than ``min_n`` observations, and say which."""
@@ -180,7 +245,7 @@ class Fetcher:
         thin = yearly["n"].notna() & (yearly["n"] < series.min_n)
         if thin.any():
             years = ", ".join(str(y) for y in yearly.loc[thin, "year"])
-            self.dropped[series.key] = f"left out {years} (n < {series.min_n})"
+            self._drop(series, f"left out {years} (n < {series.min_n})")
         return yearly[~thin].reset_index(drop=True)
 
     def note(self, series: Series) -> str:

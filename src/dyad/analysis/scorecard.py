@@ -1,35 +1,47 @@
 """The proposal scorecard: for each proposal and linked series, what changed between the agenda's windows.
 
-Per series (yearly values): the level change (evaluation mean minus baseline mean, also in baseline sd), the
-OLS trend slope in each window with a t interval for the evaluation slope, and a test of the level change
-(Welch's t by default, or an exact/Monte Carlo permutation test of the difference in means). With a single
-baseline (or evaluation) year and at least three years on the other side, a one-sample t test against that
-single year is used and flagged as weak.
+Design (the strongest the series supports, named in each piece of evidence; docs/methods/agenda.md#designs):
 
-Series verdict (``s`` the expected sign, ``d`` the level change, ``p`` the test's p-value, ``alpha`` the
-agenda's level): *advanced* if ``p < alpha`` and ``s*d > 0``; *reversed* if ``p < alpha`` and ``s*d < 0``;
-*stalled* otherwise; *not measurable* when a window has no data or too few years to test.
+* **windows compared** -- at least ``MIN_YEARS`` (3) baseline and 3 evaluation years: the level change
+  (evaluation mean minus baseline mean, also in baseline sd) tested with Welch's t (default) or an exact /
+  Monte Carlo permutation test of the difference in means; OLS slopes in each window beside it;
+* **change and trend since the last pre-evaluation year** (weaker) -- otherwise, when the series has a year
+  before the evaluation window (the anchor) and at least two evaluation years: the change of the evaluation
+  mean from the anchor year, and the OLS trend over the anchor and the evaluation years, tested against 0;
+* **not measurable** -- neither.
+
+Series verdict (``s`` the expected sign, ``d`` the level change or trend, ``p`` the test's p-value *after the
+multiple-testing correction*, ``alpha`` the agenda's level): *advanced* if ``p < alpha`` and ``s*d > 0``;
+*reversed* if ``p < alpha`` and ``s*d < 0``; *stalled* otherwise. The correction (Benjamini-Hochberg by
+default, Holm, or none) runs over one family: every series test of the scorecard run.
 
 Proposal verdict: the weighted plurality of its measurable series' verdicts (weights as in the index, a
 directed indicator's weight split over its flows); a tie goes to *stalled*. No measurable series: *not
-measurable with the loaded data*. See docs/methods/agenda.md.
+measurable with the loaded data*. An agenda scores only the countries it names; any other pair is scored on
+the generic five-direction agenda (no proposals). See docs/methods/agenda.md.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from dyad.agenda import Agenda, Window
-from dyad.analysis.inputs import Fetcher, Series, expand
+from dyad.agenda import Agenda, Window, parse_window
+from dyad.analysis.inputs import Fetcher, Series, agenda_for, expand, year_list
 
 ADVANCED, STALLED, REVERSED, NOT_MEASURABLE = "advanced", "stalled", "reversed", "not measurable"
 TESTS = ("welch", "permutation")
+CORRECTIONS = ("bh", "holm", "none")
+CORRECTION_NAMES = {"bh": "Benjamini-Hochberg (false discovery rate)", "holm": "Holm (family-wise error)",
+                    "none": "none"}
+WINDOWS = "windows compared"
+TREND = "change and trend since the last pre-evaluation year (weaker)"
+MIN_YEARS = 3
 _EXACT_LIMIT = 20000
 
 
@@ -52,6 +64,11 @@ class Change:
     p_value: float
     verdict: str
     reason: str
+    design: str = ""
+    base_years: str = ""          # the years each side of the comparison used
+    eval_years: str = ""
+    p_adjusted: float = np.nan    # after the multiple-testing correction; the verdict uses it when set
+    direction: float = np.nan     # the signed quantity the verdict reads: level change or trend slope
 
 
 def ols_slope(years: np.ndarray, values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -94,16 +111,9 @@ def _welch(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(res.statistic), float(res.pvalue)
 
 
-def _single(point: float, others: np.ndarray) -> tuple[float, float]:
-    if others.var(ddof=1) == 0:
-        return (math.inf, 0.0) if others.mean() != point else (0.0, 1.0)
-    res = stats.ttest_1samp(others, point)
-    return float(res.statistic), float(res.pvalue)
-
-
 def compare_windows(years, values, sign: int, baseline: Window, evaluation: Window, *, alpha: float = 0.05,
                     test: str = "welch", seed: int = 0) -> Change:
-    """Level change, slopes, test and verdict for one yearly series (arrays of years and values)."""
+    """Design, level change, slopes, test and (uncorrected) verdict for one yearly series."""
     if test not in TESTS:
         raise ValueError(f"unknown test {test!r}; use {' or '.join(TESTS)}")
     years = np.asarray(years, dtype=int)
@@ -113,49 +123,94 @@ def compare_windows(years, values, sign: int, baseline: Window, evaluation: Wind
     in_b = np.array([baseline.contains(int(t)) for t in years], dtype=bool)
     in_e = np.array([evaluation.contains(int(t)) for t in years], dtype=bool)
     xb, xe, yb, ye = values[in_b], values[in_e], years[in_b], years[in_e]
-    base_mean = float(xb.mean()) if len(xb) else np.nan
     eval_mean = float(xe.mean()) if len(xe) else np.nan
-    base_sd = float(xb.std(ddof=1)) if len(xb) >= 2 else np.nan
-    change = eval_mean - base_mean
-    change_sd = change / base_sd if base_sd and np.isfinite(base_sd) and base_sd > 0 else np.nan
-    base_slope = ols_slope(yb, xb)[0]
     eval_slope, slope_lo, slope_hi = ols_slope(ye, xe)
-    common = dict(n_base=len(xb), n_eval=len(xe), base_mean=base_mean, eval_mean=eval_mean, level_change=change,
-                  level_change_sd=change_sd, base_slope=base_slope, eval_slope=eval_slope,
-                  eval_slope_low=slope_lo, eval_slope_high=slope_hi)
-    name, stat, p, reason = _test(xb, xe, baseline, evaluation, test, seed)
-    if not np.isfinite(p):
-        return Change(**common, test=name, statistic=np.nan, p_value=np.nan, verdict=NOT_MEASURABLE, reason=reason)
-    aligned = sign * change
-    if p < alpha and aligned > 0:
-        verdict = ADVANCED
-    elif p < alpha and aligned < 0:
-        verdict = REVERSED
+    if len(xb) >= MIN_YEARS and len(xe) >= MIN_YEARS:
+        base_mean, base_sd = float(xb.mean()), float(xb.std(ddof=1))
+        change = eval_mean - base_mean
+        change_sd = change / base_sd if np.isfinite(base_sd) and base_sd > 0 else np.nan
+        name, stat, p = _window_test(xb, xe, test, seed)
+        common = dict(n_base=len(xb), n_eval=len(xe), base_mean=base_mean, eval_mean=eval_mean,
+                      level_change=change, level_change_sd=change_sd, base_slope=ols_slope(yb, xb)[0],
+                      eval_slope=eval_slope, eval_slope_low=slope_lo, eval_slope_high=slope_hi, test=name,
+                      statistic=stat, p_value=p, design=WINDOWS, base_years=year_list(yb),
+                      eval_years=year_list(ye), direction=change)
+        return Change(**common, verdict=verdict_of(sign, change, p, alpha), reason="")
+    before = years < evaluation.start
+    if before.any() and len(xe) >= 2:
+        anchor_year = int(years[before].max())
+        anchor = float(values[years == anchor_year][0])
+        ty, tx = np.concatenate([[anchor_year], ye]), np.concatenate([[anchor], xe])
+        res = stats.linregress(ty.astype(float), tx)
+        slope = float(res.slope)
+        if np.isfinite(res.pvalue):
+            stat, p = float(slope / res.stderr) if res.stderr > 0 else math.copysign(math.inf, slope), float(res.pvalue)
+        else:    # a perfect line: no residual variance
+            stat, p = (math.copysign(math.inf, slope), 0.0) if slope != 0 else (0.0, 1.0)
+        lo, hi = ols_slope(ty, tx)[1:]
+        change = eval_mean - anchor
+        why = (f"weaker design: {len(xb)} baseline and {len(xe)} evaluation years (windows need {MIN_YEARS} "
+               f"and {MIN_YEARS}); trend from {anchor_year}")
+        return Change(n_base=1, n_eval=len(xe), base_mean=anchor, eval_mean=eval_mean, level_change=change,
+                      level_change_sd=np.nan, base_slope=np.nan, eval_slope=slope, eval_slope_low=lo,
+                      eval_slope_high=hi, test="OLS trend t test", statistic=stat, p_value=p,
+                      verdict=verdict_of(sign, slope, p, alpha), reason=why, design=TREND,
+                      base_years=str(anchor_year), eval_years=year_list(ye), direction=slope)
+    if len(xb) == 0 and len(xe) == 0:
+        reason = f"no data in the baseline {baseline.label} and the evaluation {evaluation.label}"
+    elif len(xe) == 0:
+        reason = f"no data in the evaluation {evaluation.label}"
+    elif not before.any():
+        reason = f"no data in the baseline {baseline.label} or any year before the evaluation"
     else:
-        verdict = STALLED
-    return Change(**common, test=name, statistic=stat, p_value=p, verdict=verdict, reason=reason)
+        reason = (f"too few years ({len(xb)} baseline, {len(xe)} evaluation): need {MIN_YEARS} and {MIN_YEARS} "
+                  "to compare windows, or a pre-evaluation year and 2 evaluation years for a trend")
+    return Change(n_base=len(xb), n_eval=len(xe), base_mean=float(xb.mean()) if len(xb) else np.nan,
+                  eval_mean=eval_mean, level_change=np.nan, level_change_sd=np.nan, base_slope=np.nan,
+                  eval_slope=eval_slope, eval_slope_low=slope_lo, eval_slope_high=slope_hi, test="",
+                  statistic=np.nan, p_value=np.nan, verdict=NOT_MEASURABLE, reason=reason, design=NOT_MEASURABLE,
+                  base_years=year_list(yb), eval_years=year_list(ye))
 
 
-def _test(xb, xe, baseline: Window, evaluation: Window, test: str, seed: int):
-    """(test name, statistic, p-value, note); p NaN when the windows cannot be compared."""
-    nb, ne = len(xb), len(xe)
-    if nb == 0 or ne == 0:
-        empty = [f"baseline {baseline.label}"] * (nb == 0) + [f"evaluation {evaluation.label}"] * (ne == 0)
-        return "", np.nan, np.nan, f"no data in the {' and the '.join(empty)}"
-    if nb >= 2 and ne >= 2:
-        if test == "welch":
-            stat, p = _welch(xb, xe)
-            return "welch t", stat, p, ""
-        stat, p = permutation_p(xb, xe, seed=seed)
-        return "permutation", stat, p, ""
-    if nb == 1 and ne >= 3:
-        stat, p = _single(float(xb[0]), xe)
-        return "one-sample t vs the single baseline year", stat, p, "weak: one baseline year"
-    if ne == 1 and nb >= 3:
-        stat, p = _single(float(xe[0]), xb)
-        return "one-sample t vs the single evaluation year", -stat, p, "weak: one evaluation year"
-    return "", np.nan, np.nan, (f"too few years to test ({nb} in the baseline, {ne} in the evaluation; need 2 "
-                                "and 2, or 1 and 3)")
+def verdict_of(sign: int, quantity: float, p: float, alpha: float) -> str:
+    if not np.isfinite(p):
+        return NOT_MEASURABLE
+    if p < alpha and sign * quantity > 0:
+        return ADVANCED
+    if p < alpha and sign * quantity < 0:
+        return REVERSED
+    return STALLED
+
+
+def _window_test(xb, xe, test: str, seed: int):
+    if test == "welch":
+        return ("welch t", *_welch(xb, xe))
+    return ("permutation", *permutation_p(xb, xe, seed=seed))
+
+
+def adjust(p_values, method: str = "bh") -> np.ndarray:
+    """Multiple-testing adjusted p-values (NaN stays NaN and is not counted in the family).
+
+    ``bh``: Benjamini and Hochberg (1995), ``p_(i) * m / i`` made monotone from the largest down, capped at 1.
+    ``holm``: Holm (1979), ``p_(i) * (m - i + 1)`` made monotone from the smallest up, capped at 1.
+    """
+    if method not in CORRECTIONS:
+        raise ValueError(f"unknown correction {method!r}; use {', '.join(CORRECTIONS)}")
+    p = np.asarray(p_values, dtype=float)
+    out = p.copy()
+    have = np.flatnonzero(np.isfinite(p))
+    m = len(have)
+    if method == "none" or m == 0:
+        return out
+    order = have[np.argsort(p[have], kind="stable")]
+    ranked = p[order]
+    i = np.arange(1, m + 1)
+    if method == "bh":
+        adj = np.minimum.accumulate((ranked * m / i)[::-1])[::-1]
+    else:
+        adj = np.maximum.accumulate(ranked * (m - i + 1))
+    out[order] = np.minimum(adj, 1.0)
+    return out
 
 
 @dataclass(frozen=True)
@@ -174,7 +229,8 @@ class Evidence:
     def text(self) -> str:
         c = self.change
         if c.verdict == NOT_MEASURABLE:
-            return f"{self.series}: not measurable ({self.note or c.reason})"
+            years = f"; years {c.base_years or '-'} vs {c.eval_years or '-'}" if (c.base_years or c.eval_years) else ""
+            return f"{self.series}: not measurable ({'; '.join(t for t in (c.reason, self.note) if t)}{years})"
         sd = "" if not np.isfinite(c.level_change_sd) else f", {c.level_change_sd:+.2f} baseline sd"
         slope = "" if not np.isfinite(c.eval_slope) else f"; slope {c.eval_slope:+.4g}/yr"
         if np.isfinite(c.eval_slope_low):
@@ -182,9 +238,11 @@ class Evidence:
         if np.isfinite(c.base_slope):
             slope += f" vs {c.base_slope:+.4g}/yr before"
         weak = "".join(f" ({t})" for t in (c.reason, self.note) if t)
-        return (f"{self.series} (expected {'+' if self.sign > 0 else '-'}): {c.verdict}; mean {c.eval_mean:.4g} "
-                f"over {c.n_eval} yr vs {c.base_mean:.4g} over {c.n_base} yr ({c.level_change:+.4g}{sd}); "
-                f"{c.test} p={c.p_value:.3g}{slope}{weak}")
+        adj = f", adjusted {c.p_adjusted:.3g}" if np.isfinite(c.p_adjusted) else ""
+        return (f"{self.series} (expected {'+' if self.sign > 0 else '-'}): {c.verdict} [{c.design}; "
+                f"{c.base_years} vs {c.eval_years}]; mean {c.eval_mean:.4g} over {c.n_eval} yr vs "
+                f"{c.base_mean:.4g} over {c.n_base} yr ({c.level_change:+.4g}{sd}); "
+                f"{c.test} p={c.p_value:.3g}{adj}{slope}{weak}")
 
 
 @dataclass(frozen=True)
@@ -230,6 +288,9 @@ class Scorecard:
     alpha: float
     test: str
     proposals: tuple[ProposalResult, ...]
+    correction: str = "none"
+    family: str = ""
+    note: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """One row per proposal and series (a proposal without series gets one row)."""
@@ -269,6 +330,8 @@ class Scorecard:
         shared = ["a", "b", "proposal", "directions", "proposal_verdict", "strength"]
         return {"a": self.a, "b": self.b, "agenda": self.agenda, "baseline": self.baseline,
                 "evaluation": self.evaluation, "alpha": self.alpha, "test": self.test,
+                "correction": CORRECTION_NAMES.get(self.correction, self.correction), "family": self.family,
+                "note": self.note,
                 "proposals": [{"id": p.id, "statement": p.statement, "directions": list(p.directions),
                                "verdict": p.verdict, "coverage": p.coverage, "strength": p.strength,
                                "note": p.note,
@@ -277,7 +340,10 @@ class Scorecard:
 
     def summary(self) -> str:
         lines = [f"Scorecard {self.a}-{self.b}, agenda {self.agenda}: baseline {self.baseline} vs evaluation "
-                 f"{self.evaluation} ({self.test}, alpha {self.alpha})"]
+                 f"{self.evaluation} ({self.test}, alpha {self.alpha}; correction "
+                 f"{CORRECTION_NAMES.get(self.correction, self.correction)} over {self.family or 'no tests'})"]
+        if self.note:
+            lines.append(self.note)
         for p in self.proposals:
             weak = ", proxies only" if p.strength == "weak" else ""
             lines.append(f"{p.id} [{','.join(p.directions)}] {p.verdict.upper()} (coverage {p.coverage:.0%}{weak}): "
@@ -289,27 +355,62 @@ class Scorecard:
 
 
 def scorecard(source, agenda: Agenda, a: str, b: str, *, weights=None, alpha: float | None = None,
-              test: str = "welch", seed: int = 0, on_error: str = "record") -> Scorecard:
-    """Score every proposal of ``agenda`` for a and b from a store or ``{indicator_id: tidy frame}``."""
+              test: str = "welch", seed: int = 0, on_error: str = "record", correction: str = "bh",
+              baseline: Window | str | None = None, evaluation: Window | str | None = None,
+              include_thin: bool = False) -> Scorecard:
+    """Score every proposal of ``agenda`` for a and b from a store or ``{indicator_id: tidy frame}``.
+
+    ``baseline`` / ``evaluation`` (e.g. ``"2013-2017"``, ``"2018-"``) replace the agenda's windows;
+    ``correction`` is ``bh`` (default), ``holm`` or ``none``, over every series test of this run;
+    ``include_thin`` keeps values the indicators mark thin. An agenda naming other countries than a and b is
+    replaced by the generic five-direction agenda, and the scorecard's note says so.
+    """
+    if correction not in CORRECTIONS:
+        raise ValueError(f"unknown correction {correction!r}; use {', '.join(CORRECTIONS)}")
+    agenda, note = agenda_for(agenda, a, b)
+    base = agenda.baseline if baseline is None else _window(baseline)
+    ev = agenda.evaluation if evaluation is None else _window(evaluation)
+    if base.end is None or base.end >= ev.start:
+        raise ValueError(f"baseline {base.label} must end before the evaluation {ev.label} starts")
     w = agenda.weights.override(weights)
     alpha = agenda.alpha if alpha is None else alpha
-    fetch = Fetcher(source, on_error)
-    results = []
+    fetch = Fetcher(source, on_error, include_thin=include_thin)
+    raw = []
     for p in agenda.proposals:
         evidence = []
         for link in p.links:
             for s in expand(link, agenda, a, b, w.indicator(link.indicator)):
-                evidence.append(_evidence(p.id, link.rationale, s, fetch, agenda, alpha, test, seed))
+                evidence.append(_evidence(p.id, link.rationale, s, fetch, base, ev, alpha, test, seed))
+        raw.append((p, evidence))
+    flat = [e for _, evidence in raw for e in evidence]
+    adjusted = adjust([e.change.p_value for e in flat], correction)
+    m = int(np.isfinite(adjusted).sum())
+    fixed = iter([_corrected(e, q, alpha, correction) for e, q in zip(flat, adjusted, strict=True)])
+    results = []
+    for p, evidence in raw:
+        evidence = [next(fixed) for _ in evidence]
         verdict, coverage = combine(evidence)
         results.append(ProposalResult(p.id, p.statement, p.directions, verdict, coverage, tuple(evidence), p.note,
                                       p.evidence))
-    return Scorecard(a, b, agenda.id, agenda.baseline.label, agenda.evaluation.label, alpha, test, tuple(results))
+    family = f"{m} series test(s) of this scorecard" if m else ""
+    return Scorecard(a, b, agenda.id, base.label, ev.label, alpha, test, tuple(results), correction, family, note)
 
 
-def _evidence(pid: str, rationale: str, s: Series, fetch: Fetcher, agenda: Agenda, alpha: float, test: str,
-              seed: int) -> Evidence:
+def _window(value) -> Window:
+    return value if isinstance(value, Window) else parse_window(value)
+
+
+def _corrected(e: Evidence, q: float, alpha: float, correction: str) -> Evidence:
+    c = e.change
+    if correction == "none" or not np.isfinite(q):
+        return e
+    return replace(e, change=replace(c, p_adjusted=float(q), verdict=verdict_of(e.sign, c.direction, q, alpha)))
+
+
+def _evidence(pid: str, rationale: str, s: Series, fetch: Fetcher, baseline: Window, evaluation: Window,
+              alpha: float, test: str, seed: int) -> Evidence:
     yearly = fetch.yearly(s)
-    change = compare_windows(yearly["year"].to_numpy(), yearly["value"].to_numpy(), s.sign, agenda.baseline,
-                             agenda.evaluation, alpha=alpha, test=test, seed=seed)
+    change = compare_windows(yearly["year"].to_numpy(), yearly["value"].to_numpy(), s.sign, baseline,
+                             evaluation, alpha=alpha, test=test, seed=seed)
     note = "; ".join(t for t in (fetch.note(s), fetch.dropped.get(s.key, "")) if t)
     return Evidence(pid, s.indicator, s.label, s.sign, s.weight, rationale, change, note)

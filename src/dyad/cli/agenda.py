@@ -8,7 +8,7 @@ import click
 
 from dyad import agenda as ag
 from dyad.analysis.index import relationship_index
-from dyad.analysis.scorecard import TESTS, scorecard
+from dyad.analysis.scorecard import CORRECTIONS, TESTS, scorecard
 from dyad.cli.common import format_option, show
 from dyad.countries import resolve
 from dyad.output import records
@@ -17,6 +17,9 @@ agenda_option = click.option("--agenda", "agenda_name", default="russia-china-20
                              help="A built-in agenda name or a YAML file.")
 lenient_option = click.option("--lenient", is_flag=True,
                               help="Accept indicator ids that are not registered (they count as not measurable).")
+thin_option = click.option("--include-thin", is_flag=True,
+                           help="Keep values the indicators mark thin (below their minimum support); left out "
+                                "by default.")
 PARTS = ("all", "index", "inputs", "contributions")
 
 
@@ -38,10 +41,11 @@ def _agenda(name: str, lenient: bool) -> ag.Agenda:
 @click.option("--part", type=click.Choice(PARTS), default=None,
               help="What to print: the index, its inputs (weights, baseline, status), the per-year "
                    "contributions, or all (default; CSV defaults to index).")
+@thin_option
 @lenient_option
 @format_option
 @click.pass_obj
-def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps, part, lenient, fmt):
+def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps, part, include_thin, lenient, fmt):
     """Relationship index per direction and overall: baseline z-scores, sign-aligned and weighted.
 
     Each row shows the value, its bootstrap interval and the coverage (share of the direction's weight
@@ -59,13 +63,13 @@ def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps,
     a, b = resolve(a), resolve(b)
     with obj.store(read_only=True) as store:
         result = relationship_index(store, agenda, a, b, weights=weights, reference=reference, reps=reps,
-                                    start=start, end=end)
+                                    start=start, end=end, include_thin=include_thin)
     part = part or ("index" if fmt == "csv" else "all")
     if fmt == "csv" and part == "all":
         raise click.UsageError("CSV holds one table: choose --part index, inputs or contributions")
     tables = {"index": result.to_frame(), "inputs": result.inputs, "contributions": result.contributions}
     if fmt == "json" and part == "all":
-        payload = {"a": a, "b": b, "agenda": agenda.id, "reference": result.reference,
+        payload = {"a": a, "b": b, "agenda": result.agenda, "reference": result.reference, "note": result.note,
                    **{k: records(v) for k, v in tables.items()}}
         click.echo(json.dumps(payload, indent=1))
         return
@@ -87,26 +91,41 @@ def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps,
 @click.option("--test", type=click.Choice(TESTS), default="welch", show_default=True,
               help="Test of the level change between the windows.")
 @click.option("--alpha", type=float, help="Significance level (default: the agenda's, usually 0.05).")
+@click.option("--correction", type=click.Choice(CORRECTIONS), default="bh", show_default=True,
+              help="Multiple-testing correction over all series tests of the run: Benjamini-Hochberg, Holm or none.")
+@click.option("--baseline", help="Baseline years, e.g. 2013-2017 (default: the agenda's).")
+@click.option("--evaluation", help="Evaluation years, e.g. 2018- or 2018-2023 (default: the agenda's).")
+@thin_option
 @lenient_option
 @format_option
 @click.pass_obj
-def scorecard_cmd(obj, a, b, agenda_name, weights_file, test, alpha, lenient, fmt):
+def scorecard_cmd(obj, a, b, agenda_name, weights_file, test, alpha, correction, baseline, evaluation,
+                  include_thin, lenient, fmt):
     """Which of the agenda's proposals advanced, stalled or reversed, with the evidence for each.
 
-    Table: one block per proposal with each linked series' level change, slopes and test. CSV: one row per
-    proposal and series. JSON: proposals with their evidence records.
+    Each series uses the strongest design its years allow (windows compared with 3+ baseline and 3+
+    evaluation years; else change and trend since the last pre-evaluation year, weaker; else not
+    measurable), named with the years used. Verdicts read p-values corrected over all tests of the run.
+    Table: one block per proposal with each linked series' design, years, level change, slopes and test.
+    CSV: one row per proposal and series. JSON: proposals with their evidence records.
 
     Example:
 
     \b
         dyad scorecard CHN RUS --agenda russia-china-2018
         dyad scorecard CHN RUS --test permutation --format json
+        dyad scorecard CHN RUS --baseline 2015-2017 --evaluation 2018-2023 --correction holm
+        dyad scorecard USA CHN      # other countries: the generic five-direction agenda
     """
     agenda = _agenda(agenda_name, lenient)
     weights = ag.load_weights(weights_file) if weights_file else None
     a, b = resolve(a), resolve(b)
     with obj.store(read_only=True) as store:
-        card = scorecard(store, agenda, a, b, weights=weights, alpha=alpha, test=test)
+        try:
+            card = scorecard(store, agenda, a, b, weights=weights, alpha=alpha, test=test, correction=correction,
+                             baseline=baseline, evaluation=evaluation, include_thin=include_thin)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
     if fmt == "json":
         click.echo(json.dumps(card.to_dict(), indent=1))
     elif fmt == "csv":

@@ -1,18 +1,27 @@
 """Arms transfers from a supplier a to a recipient b (SIPRI): deals ordered, TIV delivered, and a's share of
 b's arms imports. TIV is SIPRI's trend-indicator value in millions (a volume index, not US dollars).
 
-Sources: ``sipri-register`` (default; every deal since 1949, delivered TIV split equally over the listed
-delivery years) or ``sipri-deliveries`` (per-year values as SIPRI reports them, 2000 on).
-Definitions: docs/methods/trade.md#arms.
+Sources: ``sipri-register`` (default; every deal since 1949), ``sipri-deliveries`` (per-year values as SIPRI
+reports them, 2000 on) or ``sipri-tiv`` (SIPRI's own TIV table, supplier by recipient and year, when loaded).
+
+The register gives each deal's delivered TIV and the list of its delivery years, not what was delivered in
+each year. Its yearly series spreads a deal's TIV over those years: in proportion to the number of units
+delivered each year where the deliveries export (``sipri-deliveries``) is loaded and names the same deal
+(same supplier, recipient, order year, designation and description, one deal on each side); units the
+register counts beyond those years (e.g. after the export ends) are split equally over the register's
+remaining years; every other deal is split equally over its years. ``bench/bench_sipri_tiv.py`` and the
+tests measure how far the result stays from SIPRI's TIV table. Definitions: docs/methods/trade.md#arms.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from dyad.indicators import Indicator, register
 
-SOURCES = ("sipri-register", "sipri-deliveries")
+SOURCES = ("sipri-register", "sipri-deliveries", "sipri-tiv")
+_KEY = ["order_year", "weapon", "description"]
 COLUMNS = ["a", "b", "period", "indicator", "value", "n", "unit", "source"]
 
 
@@ -53,6 +62,8 @@ def _period(by: str, col: str) -> str:
 
 def deals(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
     """Number of deals a→b per order year; ``uncertain`` counts those whose order year SIPRI marks '?'."""
+    if source == "sipri-tiv":
+        raise ValueError("SIPRI's TIV table has no deals; use source sipri-register or sipri-deliveries")
     filt = _filter(store, "arms", by, source, category)
     if filt is None:
         return pd.DataFrame(columns=COLUMNS)
@@ -64,12 +75,90 @@ def deals(store, a, b, by="year", source="sipri-register", category=None, **_) -
     return _frame(a, b, "arms_deals", f, "deals", source)
 
 
+def spread_register(deals: pd.DataFrame, reported: pd.DataFrame, covered: tuple[int, int] | None) -> pd.DataFrame:
+    """Per-year TIV of register deals: ``deal_id, year, tiv, basis``.
+
+    ``deals``: register rows (deal_id, order_year, weapon, description, number_delivered, delivery_years,
+    tiv_delivered). ``reported``: the deliveries export's per-year rows for the same supplier and recipient
+    (order_year, weapon, description, deal, year, number, tiv). ``covered``: first and last year of the
+    deliveries export (None when it is not loaded). See the module docstring for the rule.
+    """
+    out = []
+    groups = {}
+    if covered is not None and len(reported):
+        unique = reported.groupby(_KEY)["deal"].nunique()
+        for key, rows in reported.groupby(_KEY):
+            if unique.loc[key] == 1:
+                groups[key] = rows
+        once = deals.groupby(_KEY)["deal_id"].transform("size") == 1
+    else:
+        once = pd.Series(False, index=deals.index)
+    for i, d in deals.iterrows():
+        years = [int(y) for y in str(d["delivery_years"] or "").split("; ") if y.strip()]
+        if not years or pd.isna(d["tiv_delivered"]):
+            continue
+        rows = groups.get(tuple(d[k] for k in _KEY)) if once.loc[i] else None
+        weights, basis = np.ones(len(years)), "equal split over the register's delivery years"
+        if rows is not None:
+            per = rows.groupby("year")["number"].sum(min_count=1)
+            if per.isna().any() or per.sum() <= 0:
+                per = rows.groupby("year")["tiv"].sum()
+            inside = [covered[0] <= y <= covered[1] for y in years]
+            left = [y for y, ins in zip(years, inside, strict=True) if not ins]
+            rest = max(float(d["number_delivered"] or 0) - float(per.sum()), 0.0) if left else 0.0
+            w = np.array([float(per.get(y, 0.0)) if ins else rest / len(left)
+                          for y, ins in zip(years, inside, strict=True)])
+            extra = [y for y in per.index if y not in years and per[y] > 0]
+            if extra:          # the export delivers in years the register does not list: take its years
+                years += [int(y) for y in extra]
+                w = np.concatenate([w, per.loc[extra].to_numpy(dtype=float)])
+            if w.sum() > 0:
+                weights, basis = w, "weighted by units delivered per year (deliveries export)"
+        tiv = float(d["tiv_delivered"]) * weights / weights.sum()
+        out += [{"deal_id": d["deal_id"], "year": y, "tiv": t, "basis": basis}
+                for y, t in zip(years, tiv, strict=True) if t > 0 or len(years) == 1]
+    return pd.DataFrame(out, columns=["deal_id", "year", "tiv", "basis"])
+
+
+def _register_yearly(store, a, b, category) -> pd.DataFrame:
+    where, params = _cat(category)
+    deals = store.sql("SELECT deal_id, order_year, weapon, description, number_delivered, delivery_years, "
+                      "tiv_delivered FROM arms WHERE source = 'sipri-register' AND supplier = ? AND recipient = ? "
+                      f"AND tiv_delivered IS NOT NULL {where}", [a, b, *params])
+    covered, reported = None, pd.DataFrame(columns=[*_KEY, "deal", "year", "number", "tiv"])
+    span = store.sql("SELECT min(year) AS lo, max(year) AS hi FROM arms_deliveries WHERE source = 'sipri-deliveries'")
+    if len(span) and pd.notna(span["lo"].iloc[0]):
+        covered = (int(span["lo"].iloc[0]), int(span["hi"].iloc[0]))
+        reported = store.sql(
+            "SELECT a.order_year, a.weapon, a.description, d.deal_id AS deal, d.year, d.number, d.tiv "
+            "FROM arms_deliveries d JOIN arms a ON a.source = d.source AND a.deal_id = d.deal_id "
+            "WHERE d.source = 'sipri-deliveries' AND d.supplier = ? AND d.recipient = ?", [a, b])
+    per = spread_register(deals, reported, covered)
+    return per
+
+
 def tiv_delivered(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
-    """TIV (millions) delivered a→b per delivery year; n = deals with deliveries that year."""
+    """TIV (millions) delivered a→b per delivery year; n = deals with deliveries that year (sipri-tiv: 1)."""
+    if source == "sipri-tiv":
+        _check(by, source)
+        if category is not None:
+            raise ValueError("SIPRI's TIV table has no armament categories; drop the category option")
+        if not store.has_table("arms_tiv"):
+            return pd.DataFrame(columns=COLUMNS)
+        f = store.sql(f"SELECT {_period(by, 'year')} AS period, sum(tiv) AS value, count(*) AS n FROM arms_tiv "
+                      "WHERE source = 'sipri-tiv' AND supplier = ? AND recipient = ? GROUP BY 1", [a, b])
+        return _frame(a, b, "arms_tiv_delivered", f, "TIV millions", source)
     filt = _filter(store, "arms_deliveries", by, source, category)
     if filt is None:
         return pd.DataFrame(columns=COLUMNS)
     where, params = filt
+    if source == "sipri-register" and store.has_table("arms"):
+        per = _register_yearly(store, a, b, category)
+        if per.empty:
+            return pd.DataFrame(columns=COLUMNS)
+        per["period"] = per["year"].astype(str) if by == "year" else "all"
+        f = per.groupby("period").agg(value=("tiv", "sum"), n=("deal_id", "nunique")).reset_index()
+        return _frame(a, b, "arms_tiv_delivered", f, "TIV millions", source)
     f = store.sql(f"SELECT {_period(by, 'year')} AS period, sum(tiv) AS value, count(DISTINCT deal_id) AS n "
                   f"FROM arms_deliveries WHERE source = ? AND supplier = ? AND recipient = ? {where} "
                   "AND tiv IS NOT NULL GROUP BY 1", [source, a, b, *params])
@@ -78,6 +167,9 @@ def tiv_delivered(store, a, b, by="year", source="sipri-register", category=None
 
 def share_of_imports(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
     """Percent of b's arms imports (TIV delivered from all suppliers) that came from a, per year."""
+    if source == "sipri-tiv":
+        raise ValueError("SIPRI's TIV table loaded here covers one supplier's exports, not b's imports from all "
+                         "suppliers; use source sipri-register or sipri-deliveries")
     filt = _filter(store, "arms_deliveries", by, source, category)
     if filt is None:
         return pd.DataFrame(columns=COLUMNS)

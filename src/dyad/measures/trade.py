@@ -237,16 +237,20 @@ def shares(store, a, b, by="year", source=None, groups: list[str] | None = None,
     return pd.concat(parts, ignore_index=True)
 
 
-def group_value(store, a, b, by="year", source=None, group: str = "energy", **kw) -> pd.DataFrame:
-    """Value (USD) of one product group in a's exports to b."""
+def group_value(store, a, b, by="year", source=None, group: str = "energy", groups: list[str] | None = None,
+                indicator: str = "trade_group_value", **kw) -> pd.DataFrame:
+    """Value (USD) of one product group in a's exports to b (a period with HS rows but none of the group's
+    products is a true 0: the flow was observed at product level and did not contain them)."""
+    if groups:
+        group = groups[0]
     f, src = _hs_flows(store, a, b, by, source, **kw)
     if f is None or f.empty:
         return _empty()
     periods = f["period"].unique()
     mask = in_group(f["product"], group)
     val = f[mask].groupby("period")["value_usd"].sum().reindex(periods, fill_value=0.0)
-    n = f[mask].groupby("period").size().reindex(periods, fill_value=0)
-    out = _rows(a, b, "trade_group_value", periods, val, n, src, "USD")
+    n = f.groupby("period").size().reindex(periods, fill_value=0)
+    out = _rows(a, b, indicator, periods, val, n, src, "USD")
     out["group"] = group
     return out
 
@@ -292,6 +296,39 @@ def dependence(store, a, b, by="year", source=None, basis: str = "gdp", **kw) ->
                 joined["n"], tot["source"].iloc[0], f"percent of {a}'s {'GDP' if basis == 'gdp' else 'total trade'}")
     out["basis"] = basis
     return out
+
+
+LINKED_SOURCES = ("baci", "cow-trade")
+
+
+def linked_gdp(store, a, b, by="year", sources: tuple[str, ...] = LINKED_SOURCES, **kw) -> pd.DataFrame:
+    """Bilateral trade (both directions) as percent of a's GDP, from one linked series of sources.
+
+    Each year takes its total from the first source in ``sources`` that has both directions that year (by
+    default BACI, 2017 on in the loaded files, then Correlates of War, to 2014), and divides by a's GDP
+    (WDI ``NY.GDP.MKTP.CD``). The ``source`` column says which source each year used. The two sources
+    measure slightly differently (COW: IMF DOTS as reported, BACI: reconciled FOB), so the level may step
+    where they join; as a share of GDP the step is small against the year-to-year changes (docs/methods/trade.md).
+    Years with neither source or without GDP have no row.
+    """
+    if by != "year":
+        raise ValueError("trade_gdp_linked is annual: use --by year")
+    den = gdp(store, a)
+    parts, taken = [], set()
+    for src in sources:
+        tot = total(store, a, b, by="year", source=src, **kw)
+        tot = tot[tot["value"].notna() & ~tot["period"].isin(taken)]
+        taken |= set(tot["period"])
+        parts.append(tot)
+    tot = pd.concat(parts, ignore_index=True) if parts else _empty()
+    tot = tot[tot["period"].isin(den.index)]
+    if tot.empty:
+        return _empty()
+    value = tot["value"].to_numpy(dtype=float) / den.reindex(tot["period"]).to_numpy(dtype=float) * 100.0
+    out = pd.DataFrame({"a": a, "b": b, "period": tot["period"].to_numpy(), "indicator": "trade_gdp_linked",
+                        "value": value, "n": tot["n"].astype(int).to_numpy(), "unit": f"percent of {a}'s GDP",
+                        "source": tot["source"].to_numpy()})
+    return _sorted(out)
 
 
 def gdp(store, country: str) -> pd.Series:
@@ -350,6 +387,9 @@ _SIMPLE = {
                   "Sum of squared chapter shares; 1/96 would be perfectly even, 1 a single chapter."),
     "trade_dependence": (dependence, "Bilateral trade relative to a's GDP or total trade", "percent", True, "more",
                          "basis='gdp' (WDI) or 'trade' (flows with the world in the same source)."),
+    "trade_gdp_linked": (linked_gdp, "Bilateral trade relative to a's GDP, linked BACI and COW series", "percent",
+                         True, "more", "Both directions' trade over a's GDP (WDI); each year from BACI if loaded, "
+                         "else Correlates of War; the source column names it."),
     "trade_mirror_gap": (mirror_gap, "Mirror discrepancy of exports a→b", "percent", True, "more",
                          "Importer-reported value against the exporter's report or BACI."),
 }
@@ -379,6 +419,17 @@ for _g in product_groups().values():
         description=f"HS prefixes {', '.join(_g.prefixes[:12])}{' ...' if len(_g.prefixes) > 12 else ''}; "
                     f"{'exclusive group (shares of exclusive groups sum to 100)' if _g.exclusive else 'sub-group, overlaps others'}. "
                     f"Definition: {_g.source}."))
+
+
+for _g in product_groups().values():
+    register(Indicator(
+        id=f"trade_value_{_g.id}", label=f"{_g.label} exported from a to b (value)", unit="USD",
+        source="trade", method="trade-product-groups",
+        compute=_wrap(lambda store, a, b, by="year", _i=f"trade_value_{_g.id}", **o: group_value(
+            store, a, b, by=by, indicator=_i, **o), f"trade_value_{_g.id}", _g.id),
+        directions=("D2",), frequencies=("year",), directed=True, higher_means="more",
+        description=f"Value in USD of HS {', '.join(_g.prefixes[:12])}{' ...' if len(_g.prefixes) > 12 else ''} "
+                    f"in a's exports to b (the level behind trade_share_{_g.id}). Definition: {_g.source}."))
 
 
 def gdp_indicator(store, a, b, by="year", **_) -> pd.DataFrame:
