@@ -121,4 +121,8 @@ QUARANTINE = _t(
     *(("ingest_id", "INTEGER"), ("file", "VARCHAR"), ("row", "BIGINT"), ("reason", "VARCHAR"),
      ("raw", "VARCHAR")),
 )
-META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE)
+STORE_META = _t(
+    "store_meta", ("key",), "store-wide counters; 'version' goes up with every committed ingest (keys the results cache)",
+    *(("key", "VARCHAR"), ("value", "BIGINT")),
+)
+META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE, STORE_META)
