@@ -2,8 +2,10 @@
 
 A calendar is a YAML file with a top-level ``country`` (ISO3, or ``AAA-BBB`` for a pair) and a list of
 ``entries``; each entry has ``date``, ``kind``, ``label`` and ``source`` (where the fact comes from), and
-optionally ``end_date`` and ``status`` (``held`` or ``scheduled``). The project ships calendars for Russia,
-China and the pair in ``dyad/calendars``; users add their own files in the same format.
+optionally ``end_date`` and ``status`` (``held`` or ``scheduled``). The project ships calendars in
+``dyad/calendars`` for every G20 member state and Pakistan (national elections, leadership renewals and ruling-party
+congresses, 1990-2026) and bilateral milestones for CHN-RUS, CHN-USA and IND-PAK; users add their own files in
+the same format.
 
 :func:`load_files` reads files strictly (the first bad entry raises :class:`CalendarError` naming the file,
 the entry and its line); :func:`validate_file` returns good rows and bad entries separately, which is what
@@ -43,7 +45,11 @@ KINDS = {
     "constitutional_change": "constitution adopted or amended",
     "constitutional_crisis": "breakdown between branches of power",
     "referendum": "national referendum",
-    "party_congress": "CPC National Congress (opening day)",
+    "general_election": "national election that decides the head of government (parliamentary systems)",
+    "head_of_government": "a prime minister or chancellor takes office (sworn in or elected by parliament)",
+    "head_of_state_election": "president elected by parliament or an electoral college (not the head of government)",
+    "accession": "a monarch accedes to the throne",
+    "party_congress": "national congress or conference of a ruling party that elects its leader (opening day)",
     "party_leadership_election": "1st Plenum of a new CPC Central Committee electing the leadership",
     "npc_leadership_transition": "NPC session electing the President of the PRC",
     "npc_session": "annual NPC session (opening day)",
@@ -52,10 +58,12 @@ KINDS = {
     "border_agreement": "border agreement or protocol",
     "state_visit": "state visit of a head of state",
     "multilateral_milestone": "founding or summit of a body both belong to",
+    "crisis": "attack, armed clash, sanctions or tariffs that set the pair's relations back",
 }
 
 # Kinds that renew a country's leadership (used by the synchronisation analysis).
-RENEWAL_KINDS = ("presidential_election", "party_congress", "npc_leadership_transition", "general_election")
+RENEWAL_KINDS = ("presidential_election", "party_congress", "npc_leadership_transition", "general_election",
+                 "accession")
 
 
 class CalendarError(ValueError):

@@ -128,4 +128,8 @@ COVERAGE = _t(
      ("scope", "VARCHAR"), ("country_a", "VARCHAR"), ("country_b", "VARCHAR"), ("first", "DATE"),
      ("last", "DATE"), ("rows", "BIGINT"), ("detail", "VARCHAR")),
 )
-META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE, COVERAGE)
+STORE_META = _t(
+    "store_meta", ("key",), "store-wide counters; 'version' goes up with every committed ingest (keys the results cache)",
+    *(("key", "VARCHAR"), ("value", "BIGINT")),
+)
+META_TABLES = (PROVENANCE, PROVENANCE_FILES, QUARANTINE, COVERAGE, STORE_META)

@@ -172,6 +172,8 @@ class Store:
     def _init_meta(self) -> None:
         for table in schema.META_TABLES:
             self._run(table.ddl())
+        self._run("INSERT INTO store_meta SELECT 'version', 0 "
+                  "WHERE NOT EXISTS (SELECT 1 FROM store_meta WHERE key = 'version')")
         # A run still marked running belongs to a process that died: DuckDB lets one writer at a time.
         self._run("UPDATE provenance SET status = 'interrupted', "
                          "message = 'process ended before the ingest committed; no data rows were kept' "
@@ -207,6 +209,19 @@ class Store:
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
         return self.con.execute(query, params or []).df()
+
+    @property
+    def version(self) -> int:
+        """The store's data version: every committed ingest (and any other change of data) raises it by one.
+        -1 for a store written before versions existed (opened read-only, so it cannot change meanwhile)."""
+        if not self.has_table("store_meta"):
+            return -1
+        rows = self._run("SELECT value FROM store_meta WHERE key = 'version'")
+        return int(rows[0][0]) if rows else -1
+
+    def bump_version(self) -> None:
+        """Mark the data as changed (cached results keyed by the old version are no longer used)."""
+        self._run("UPDATE store_meta SET value = value + 1 WHERE key = 'version'")
 
     def provenance(self) -> pd.DataFrame:
         return self.sql("SELECT * FROM provenance ORDER BY ingest_id")
@@ -357,6 +372,7 @@ class Store:
                 "rows_new = ?, rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
                 [sha, size, result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
                  dt.datetime.now(), "; ".join(result.notes) or None, ingest_id])
+            self.bump_version()
             self._run("COMMIT")
         except engine.duckdb_error_types() as exc:
             raise _write_error(self.path, exc) from exc
