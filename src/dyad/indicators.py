@@ -32,6 +32,7 @@ BUILTIN = [
     "dyad.measures.speech",
     "dyad.measures.trade", "dyad.measures.arms", "dyad.measures.covariates",
     "dyad.measures.events",
+    "dyad.measures.idealpoints",
 ]
 
 
