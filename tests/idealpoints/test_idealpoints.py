@@ -80,7 +80,9 @@ def test_agrees_with_first_principal_component_of_each_session(unvotes_store):
 
 @pytest.mark.slow
 def test_distance_indicator_matches_points(unvotes_store):
-    d = ip.distance(unvotes_store, "CHN", "RUS")
+    d = ip.distance(unvotes_store, "CHN", "RUS", by="session")
+    y = ip.distance(unvotes_store, "CHN", "RUS", by="year")
+    assert (y["period"].astype(int) == d["period"].astype(int) + 1945).all()
     p = ip.ideal_points(unvotes_store).points.set_index(["country", "session"])["value"]
     s = d["period"].astype(int)
     expected = (p.loc[list(zip(["CHN"] * len(s), s, strict=True))].to_numpy()

@@ -341,7 +341,7 @@ def ideal_points(store, evolution: float = 0.1, start_session: int | None = None
     return _CACHE[key]
 
 
-def distance(store, a: str, b: str, by: str = "session", evolution: float = 0.1, draws: int = 4000,
+def distance(store, a: str, b: str, by: str = "year", evolution: float = 0.1, draws: int = 4000,
              level: float = 0.95, seed: int = 1971, **_) -> pd.DataFrame:
     """|x_a - x_b| per session, with a percentile interval from normal draws of both Laplace posteriors."""
     if by not in ("session", "year"):
@@ -367,6 +367,6 @@ def distance(store, a: str, b: str, by: str = "session", evolution: float = 0.1,
 register(Indicator(
     id="un_idealpoint_distance", label="UN ideal-point distance", unit="ideal-point units",
     source="votes, rollcalls", method="idealpoints", compute=distance, directions=("D5",),
-    frequencies=("session", "year"), directed=False, higher_means="further apart",
+    frequencies=("year", "session"), directed=False, higher_means="further apart",
     description="Absolute distance between the two countries' dynamic ordinal ideal points from UN General "
                 "Assembly votes (EM fit, random-walk bridging; Bailey, Strezhnev and Voeten 2017), per session."))
