@@ -33,6 +33,7 @@ BUILTIN = [
     "dyad.measures.trade", "dyad.measures.arms", "dyad.measures.covariates",
     "dyad.measures.events",
     "dyad.measures.cosponsor",
+    "dyad.measures.idealpoints",
 ]
 
 

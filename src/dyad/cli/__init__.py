@@ -27,6 +27,7 @@ COMMANDS = [
     "dyad.cli.trade",
     "dyad.cli.agenda",
     "dyad.cli.show",
+    "dyad.cli.idealpoints",
 ]
 
 
