@@ -450,12 +450,13 @@ class Store:
 def _held_by_another(text: str) -> bool:
     """Does a DuckDB message say that another process or transaction holds the store?"""
     text = text.lower()
-    return ("lock" in text and ("conflicting" in text or "could not set" in text)) or "conflict" in text
+    return ("lock" in text and ("conflicting" in text or "could not set" in text)) or "write-write conflict" in text \
+        or "conflict on" in text
 
 
 def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:
     text = str(exc).lower()
-    if _held_by_another(text) or isinstance(exc, _transaction_error()):
+    if _held_by_another(text):
         # checked first: the lock message may also mention read-only access
         fix = ("another process (a dyad ingest or report, or another program) holds the store; wait for it to "
                "finish, or pass another --store PATH")
@@ -494,7 +495,7 @@ def _transaction_error() -> tuple[type[BaseException], ...]:
 
 def _write_error(path: Path | None, exc: BaseException) -> StoreError:
     text = str(exc)
-    if _held_by_another(text) or isinstance(exc, _transaction_error()):
+    if _held_by_another(text):
         fix = ("another process or connection is writing the store at the same time; nothing was changed: "
                "wait for it to finish and run the command again")
     elif "read-only" in text.lower() or "permission" in text.lower():
