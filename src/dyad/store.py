@@ -32,6 +32,16 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message says why and what to do."""
 
 
+# Ingest runs in progress in this process, per store file: a store opened again in the same process (a
+# second connection to the same database) must not take them for runs of a process that died.
+_LIVE_RUNS: dict[str, set[int]] = {}
+_LIVE_LOCK = threading.Lock()
+
+
+def _live_key(path: Path | None) -> str:
+    return ":memory:" if path is None else str(path.resolve())
+
+
 def default_path() -> Path:
     """``$DYAD_STORE`` if set, else ``dyad.duckdb`` in the user's data directory."""
     if os.environ.get(ENV_STORE):
@@ -139,6 +149,8 @@ class Store:
                                  f"Choose another place with --store PATH or {ENV_STORE}.") from exc
         if self.path is not None and read_only and not self.path.exists():
             raise StoreError(f"no store at {self.path}; ingest data first (dyad ingest ...) or pass --store PATH.")
+        if self.path is not None and self.path.exists() and not self.path.is_file():
+            raise StoreError(f"the store {self.path} is not a regular file; pass --store PATH to a DuckDB file.")
         try:
             self.con = engine.raw_connect(self.path, read_only=read_only)
         except engine.duckdb_error_types() as exc:
@@ -146,7 +158,11 @@ class Store:
         self._ibis = None
         self._observing: tuple | None = None     # (files, label) while _commit merges: coverage is recorded
         if not read_only:
-            self._init_meta()
+            try:
+                self._init_meta()
+            except engine.duckdb_error_types() as exc:
+                self.con.close()
+                raise _open_error(self.path, exc, read_only) from exc
 
     def _run(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         """Execute a statement and consume its result (DuckDB 2 keeps unfinished results open)."""
@@ -174,10 +190,13 @@ class Store:
             self._run(table.ddl())
         self._run("INSERT INTO store_meta SELECT 'version', 0 "
                   "WHERE NOT EXISTS (SELECT 1 FROM store_meta WHERE key = 'version')")
-        # A run still marked running belongs to a process that died: DuckDB lets one writer at a time.
+        # A run still marked running belongs to a process that died (DuckDB lets one process write at a
+        # time), unless it is running in this very process on another connection to the same store.
+        with _LIVE_LOCK:
+            live = sorted(_LIVE_RUNS.get(_live_key(self.path), ())) if self.path is not None else []
         self._run("UPDATE provenance SET status = 'interrupted', "
-                         "message = 'process ended before the ingest committed; no data rows were kept' "
-                         "WHERE status = 'running'")
+                  "message = 'process ended before the ingest committed; no data rows were kept' "
+                  "WHERE status = 'running' AND NOT list_contains(CAST(? AS BIGINT[]), ingest_id)", [live])
 
     def ensure_table(self, name: str) -> schema.Table:
         table = schema.TABLES.get(name)
@@ -197,8 +216,10 @@ class Store:
             return engine.table(self, name, self.engine)
         if not self.has_table(name):
             if self.read_only:
-                return engine.memtable(pd.DataFrame(
-                    {c: pd.Series(dtype="object") for c in schema.TABLES[name].column_names}))
+                # an empty table with the canonical column types (a typeless frame gives NULL-typed columns
+                # that the measures cannot compute on); a temporary table needs no write access
+                self._run(schema.TABLES[name].ddl().replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+                return self.ibis.table(name)
             self.ensure_table(name)
         return self.ibis.table(name)
 
@@ -260,6 +281,9 @@ class Store:
             if done:
                 return IngestResult(done, source, str(path), 0, 0, 0, 0, skipped=True)
         ingest_id = self._start_run(source, path, options)
+        live = _LIVE_RUNS.setdefault(_live_key(self.path), set()) if self.path is not None else set()
+        with _LIVE_LOCK:
+            live.add(ingest_id)
         staged: dict[str, str] = {}
         try:
             with self._ingest_memory():
@@ -274,8 +298,12 @@ class Store:
                 rows_new = self._commit(ingest_id, result, staged, sha, size, members)
         except BaseException as exc:
             self._fail_run(ingest_id, exc, hashing.done())
+            if isinstance(exc, _transaction_error()):
+                raise _write_error(self.path, exc) from exc
             raise
         finally:
+            with _LIVE_LOCK:
+                live.discard(ingest_id)
             self._drop(staged.values())
         return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
                             result.rows_rejected, message="; ".join(result.notes))
@@ -449,9 +477,20 @@ class Store:
             self.con.unregister("_rejects")
 
 
+def _held_by_another(text: str) -> bool:
+    """Does a DuckDB message say that another process or transaction holds the store?"""
+    text = text.lower()
+    return ("lock" in text and ("conflicting" in text or "could not set" in text)) or "write-write conflict" in text \
+        or "conflict on" in text
+
+
 def _open_error(path: Path | None, exc: BaseException, read_only: bool) -> StoreError:
     text = str(exc).lower()
-    if "permission" in text or "read-only" in text:
+    if _held_by_another(text):
+        # checked first: the lock message may also mention read-only access
+        fix = ("another process (a dyad ingest or report, or another program) holds the store; wait for it to "
+               "finish, or pass another --store PATH")
+    elif "permission" in text or "read-only" in text:
         fix = ("the store file is not readable" if read_only else
                "the store file or its folder is not writable: commands that only read open it read-only; "
                "to ingest, pass a writable --store PATH")
@@ -478,9 +517,18 @@ def _select_list(table: schema.Table, rows: Any) -> str:
     return ", ".join(f'"{c}"' if c in present else f'CAST(NULL AS {t}) AS "{c}"' for c, t in table.columns)
 
 
+def _transaction_error() -> tuple[type[BaseException], ...]:
+    import duckdb
+
+    return (duckdb.TransactionException,)
+
+
 def _write_error(path: Path | None, exc: BaseException) -> StoreError:
     text = str(exc)
-    if "read-only" in text.lower() or "permission" in text.lower():
+    if _held_by_another(text):
+        fix = ("another process or connection is writing the store at the same time; nothing was changed: "
+               "wait for it to finish and run the command again")
+    elif "read-only" in text.lower() or "permission" in text.lower():
         fix = "the store file or its folder is read-only; pass a writable --store PATH"
     elif any(w in text.lower() for w in ("no space", "disk", "file too large", "quota")):
         fix = "the disk is full; free space or move the store with --store PATH"

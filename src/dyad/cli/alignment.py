@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dyad.cli.common import format_option, show
+from dyad.cli.common import end_option, format_option, show, start_option
 from dyad.countries import resolve
 from dyad.measures import alignment as al
 from dyad.measures import cosponsor
@@ -23,8 +23,8 @@ from dyad.output import tidy
 @click.option("--important", is_flag=True, help="Only votes the US State Department marked important.")
 @click.option("--absent", type=click.Choice(al.ABSENT_RULES), default="missing", show_default=True,
               help="Treat recorded absences as missing or as abstentions.")
-@click.option("--start", help="First date (YYYY-MM-DD).")
-@click.option("--end", help="Last date (YYYY-MM-DD).")
+@start_option()
+@end_option()
 @click.option("--year", type=int, help="With one country: the year for --top.")
 @click.option("--top", type=int, help="With one country: the N countries that vote most like it.")
 @click.option("--no-ci", is_flag=True, help="Skip the bootstrap intervals.")

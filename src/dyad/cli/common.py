@@ -18,3 +18,54 @@ def country_argument(name: str, required: bool = True):
 
 def show(frame: pd.DataFrame, fmt: str) -> None:
     emit(frame, fmt)
+
+
+def date_bound(text: str, end: bool = False) -> str:
+    """A date given as YYYY, YYYY-MM or YYYY-MM-DD, as an ISO date string.
+
+    A bare year or month means the whole of it: as a start, its first day; as an end, its last day.
+    Anything else (``2015-13-45``, ``15``, ``May 2015``) is a ValueError naming the accepted forms.
+    """
+    import calendar
+    import datetime as dt
+    import re
+
+    value = str(text).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", value)
+    try:
+        if not m:
+            raise ValueError
+        year, month, day = int(m[1]), int(m[2]) if m[2] else None, int(m[3]) if m[3] else None
+        if month is None:
+            month = 12 if end else 1
+        if day is None:
+            day = calendar.monthrange(year, month)[1] if end else 1
+        return dt.date(year, month, day).isoformat()
+    except (ValueError, calendar.IllegalMonthError):
+        raise ValueError(f"{value!r} is not a date: give YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2015, 2015-06 or "
+                         "2015-06-30); a year or month means all of it") from None
+
+
+class DateBound(click.ParamType):
+    """``--start`` / ``--end`` dates: YYYY, YYYY-MM or YYYY-MM-DD; a bare year or month is the whole of it."""
+
+    name = "date"
+
+    def __init__(self, end: bool = False):
+        self.end = end
+
+    def convert(self, value, param, ctx):
+        if value is None:
+            return None
+        try:
+            return date_bound(value, end=self.end)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def start_option(help: str = "First date: YYYY, YYYY-MM or YYYY-MM-DD (a year starts on 1 January)."):
+    return click.option("--start", type=DateBound(end=False), help=help)
+
+
+def end_option(help: str = "Last date: YYYY, YYYY-MM or YYYY-MM-DD (a year ends on 31 December)."):
+    return click.option("--end", type=DateBound(end=True), help=help)

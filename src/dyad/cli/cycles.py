@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from dyad import calendar
-from dyad.cli.common import format_option, show
+from dyad.cli.common import end_option, format_option, show, start_option
 from dyad.countries import resolve
 from dyad.output import records
 
@@ -29,8 +29,8 @@ def _store_or_none(obj):
 @click.command("calendar")
 @click.argument("country")
 @click.option("--kind", "kinds", multiple=True, help="Only these kinds (repeatable), e.g. presidential_election.")
-@click.option("--start", help="First date (YYYY-MM-DD).")
-@click.option("--end", help="Last date (YYYY-MM-DD).")
+@start_option()
+@end_option()
 @click.option("--scheduled", is_flag=True, help="Include scheduled (not yet held) entries.")
 @calendar_option
 @format_option

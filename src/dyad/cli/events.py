@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from dyad.cli.common import format_option, show
+from dyad.cli.common import end_option, format_option, show, start_option
 from dyad.countries import resolve
 from dyad.measures import events as ev
 from dyad.output import tidy
@@ -20,8 +20,8 @@ from dyad.output import tidy
               help="Indicator id (repeatable); `dyad indicators` lists them. Default: ev_relationship_score.")
 @click.option("--directed", is_flag=True, help="Only events with A as source and B as target.")
 @click.option("--dataset", type=click.Choice(["gdelt", "icews"]), default="gdelt", show_default=True)
-@click.option("--start", help="First event date (YYYY-MM-DD).")
-@click.option("--end", help="Last event date (YYYY-MM-DD).")
+@start_option()
+@end_option()
 @click.option("--no-ci", is_flag=True, help="Skip the bootstrap interval of the relationship score.")
 @format_option
 @click.pass_obj

@@ -28,7 +28,7 @@ def sources_cmd(obj, available: bool, runs: bool, fmt: str) -> None:
         show(pd.DataFrame([{"name": a.name, "tables": ", ".join(a.tables), "description": a.description}
                            for a in registry.all_adapters()]), fmt)
         return
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         if runs:
             frame = store.sql("SELECT p.ingest_id, p.source, p.status, f.file, f.sha256, f.rows_read, "
                               "f.rows_loaded, f.rows_rejected, p.rows_new, p.finished, p.message "
@@ -52,7 +52,7 @@ def quarantine_cmd(obj, ingest_id: int | None, limit: int, fmt: str) -> None:
     \b
         dyad quarantine --ingest 3 --limit 20
     """
-    with obj.store() as store:
+    with obj.store(read_only=True) as store:
         show(store.quarantine(ingest_id).head(limit), fmt)
 
 
