@@ -170,6 +170,9 @@ def _check_one_each(store):
     assert both["n"].item() == 3 and both["value"].item() == pytest.approx(2 / 3)
     assert store.sql("SELECT count(*) AS n FROM votes WHERE rcid >= 10000000000 "
                      "AND rcid NOT IN (SELECT rcid FROM rollcalls)")["n"].item() == 0
+    # the resolution points at the roll call that holds its vote
+    links = store.sql("SELECT symbol, rcid FROM resolutions ORDER BY symbol").set_index("symbol")["rcid"]
+    assert links["A/RES/74/10"] == 1 and links["A/RES/74/12"] == unxml.rcid_for("A/RES/74/12")
 
 
 def test_overlap_in_one_folder(tmp_path, store):
@@ -183,9 +186,11 @@ def test_overlap_in_one_folder(tmp_path, store):
 @pytest.mark.parametrize("order", ["voeten first", "extract first"])
 def test_overlap_across_ingests_either_order(tmp_path, store, order):
     voeten, extract = _two_sources(tmp_path)
-    for path in ((voeten, extract) if order == "voeten first" else (extract, voeten)):
-        store.ingest("unvotes", path)
+    results = [store.ingest("unvotes", path)
+               for path in ((voeten, extract) if order == "voeten first" else (extract, voeten))]
     _check_one_each(store)
+    assert ("not added, stored Voeten" if order == "voeten first" else "removed, now held by Voeten") \
+        in results[1].message
 
 
 # --------------------------------------------------------------------------- co-sponsorship

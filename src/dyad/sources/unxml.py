@@ -393,7 +393,7 @@ def read_files(files: list[Path]) -> Parsed:
 
     notes: list[str] = []
     if repeated:
-        notes.append(f"UN extract: {repeated} objects repeat a resolution symbol already read; merged "
+        notes.append(f"UN records: {repeated} objects repeat a resolution symbol already read; merged "
                      "(one roll call per symbol, sponsor lists united)")
     res_rows, sp_rows, rc_rows, vote_rows, issue_rows = [], [], [], [], []
     unmapped: dict[str, int] = {}
@@ -468,10 +468,10 @@ def read_files(files: list[Path]) -> Parsed:
                         continue
                     sp_rows.append({"symbol": symbol, "country": iso, "role": role, "on_behalf": group})
     if mismatched:
-        notes.append(f"UN extract: {len(mismatched)} vote lists disagree with their counts; names kept "
+        notes.append(f"UN records: {len(mismatched)} vote lists disagree with their counts; names kept "
                      f"(e.g. {'; '.join(mismatched[:3])})")
     if unmapped:
-        notes.append("UN extract: names not mapped to a country: " +
+        notes.append("UN records: names not mapped to a country: " +
                      ", ".join(f"{k} ({v})" for k, v in sorted(unmapped.items())))
     sponsors = pd.DataFrame(sp_rows, columns=["symbol", "country", "role", "on_behalf"])
     # A state listed as sponsor and as additional sponsor is a sponsor.
