@@ -91,15 +91,16 @@ def test_small_files_in_the_real_format(tmp_path):
           obj("A/RES/75/1", "16\u00a0December 2020", yes=yes, no=["UNITED STATES"], abstain=["FRANCE", "ATLANTIS"],
               sponsors=["CHINA"], additional=["RUSSIAN FEDERATION", "CUBA"], subjects=["HUMAN RIGHTS"]),
           obj("A/RES/75/3 A-C", "16 December 2020", counts=(100, 2, 3)))
-    (folder / "76.json").write_text('{"symbol": "A/RES/76/1", "adoption_date": "someday"}\nnot json\n')
+    (folder / "76.json").write_text('{"symbol": "A/RES/76/1", "adoption_date": "someday"}\nnot json\n'
+                                    '{"symbol": "A/RES/76/2", "adoption_date": "1 May 2022", "sponsors": "CHINA"}\n')
     parsed = unxml.read_files(sorted(folder.glob("*.json")))
     # rows: 4 objects + 2 bad lines, plus one unmapped name and one vote without names (both rejected)
     read, loaded, rejected = (sum(c[i] for c in parsed.counts.values()) for i in range(3))
-    assert (read, loaded, rejected) == (8, 4, 4)
+    assert (read, loaded, rejected) == (9, 4, 5)
     assert read == loaded + rejected == len(parsed.rejects) + loaded
     reasons = " | ".join(parsed.rejects["reason"])
     assert "'ATLANTIS'" in reasons and "no member-state names" in reasons and "not a date" in reasons
-    assert "not a JSON object" in reasons
+    assert "not a JSON object" in reasons and "'sponsors' is not a list" in reasons
     # one roll call per symbol; the repeat is merged (its extra additional sponsor kept)
     assert list(parsed.rollcalls["resolution"]) == ["A/RES/75/1"]
     assert sorted(parsed.resolutions["symbol"]) == ["A/RES/75/1", "A/RES/75/2", "A/RES/75/3 A-C"]

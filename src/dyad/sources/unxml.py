@@ -375,6 +375,12 @@ def read_files(files: list[Path]) -> Parsed:
                 reject(file, number, f"adoption_date {obj.get('adoption_date')!r} is not a date "
                        "(expected e.g. 2019-10-10 00:00:00 or 21 September 2020)", raw)
                 continue
+            bad = [k for k in (*LISTS, "sponsors", "additional_sponsors", "subjects", "SDGs")
+                   if obj.get(k) is not None and not (isinstance(obj[k], list)
+                                                      and all(isinstance(v, str | list) for v in obj[k]))]
+            if bad:
+                reject(file, number, f"{symbol}: field {bad[0]!r} is not a list of names or terms", raw)
+                continue
             counts[file][0] += 1
             counts[file][1] += 1
             if symbol in records:
