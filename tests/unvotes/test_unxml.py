@@ -359,3 +359,21 @@ def test_real_issue_mapping_recovers_voeten_codes_where_the_releases_overlap():
         theirs = set(whole.merge(issues[issues.short_name == issue], on="rcid").unres)
         mine = set(ours[ours.issue == issue].resolution)
         assert theirs and theirs <= mine, (issue, theirs - mine)
+
+
+# The UN's table "Growth in United Nations membership, 1945-present": members at the end of each year.
+PUBLISHED_MEMBERS = {1945: 51, 1946: 55, 1947: 57, 1948: 58, 1949: 59, 1950: 60, 1955: 76, 1956: 80, 1957: 82,
+                     1958: 82, 1960: 99, 1961: 104, 1962: 110, 1963: 113, 1964: 115, 1965: 117, 1966: 122,
+                     1967: 123, 1968: 126, 1970: 127, 1971: 132, 1973: 135, 1974: 138, 1975: 144, 1976: 147,
+                     1977: 149, 1978: 151, 1979: 152, 1980: 154, 1981: 157, 1983: 158, 1984: 159, 1990: 159,
+                     1991: 166, 1992: 179, 1993: 184, 1994: 185, 1999: 188, 2000: 189, 2002: 191, 2006: 192,
+                     2011: 193}
+# Where dyad's table differs, and why (reference/README.md): Syria kept separate during the United Arab
+# Republic (1958-61), Zanzibar not listed (1963-64), Indonesia's 1965-66 withdrawal not a gap, the former
+# Yugoslavia's seat ended in September 1992 (the UN's count keeps it until the FRY's admission in 2000).
+DEVIATIONS = {1958: +1, 1960: +1, 1963: -1, 1965: +1, 1992: -1, 1993: -1, 1994: -1, 1999: -1}
+
+
+def test_membership_counts_match_the_published_table():
+    for year, published in PUBLISHED_MEMBERS.items():
+        assert len(unmembership.members(f"{year}-12-31")) == published + DEVIATIONS.get(year, 0), year
