@@ -11,7 +11,7 @@ from __future__ import annotations
 SAMPLE_INPUTS: dict[str, list[tuple[str, ...]]] = {
     # The unvotes package tables (not the 2016 release): 870,109 votes, 6,203 roll calls.
     "unvotes": [("unvotes", "un_roll_calls.rda"), ("unvotes", "un_roll_call_issues.rda"),
-                ("unvotes", "un_votes.rda")],
+                ("unvotes", "un_votes.rda"), ("unvotes", "unxml", "78.json")],
     # Events and trade adapters (branches events and trade), under the names they register; the files
     # are those their own tests ingest.
     "gdelt": [("events", "gdelt", "gdelt2_20191024143000.export.CSV"),

@@ -268,7 +268,7 @@ def read(path: Path, **_: object) -> ReadResult:
         counts.extend(FileCount(f, *parsed.counts[f]) for f in map(str, json_files))
         notes.extend(parsed.notes)
         _add_unxml(merged, parsed, notes)
-    _one_source(merged)
+    _one_source(merged, notes)
     return ReadResult(merged, pd.concat(rejects, ignore_index=True), counts, notes)
 
 
@@ -294,7 +294,7 @@ def _add_unxml(merged: dict[str, pd.DataFrame], parsed: unxml.Parsed, notes: lis
     votes = parsed.votes[~parsed.votes["rcid"].isin(dropped)]
     issues = parsed.issues[~parsed.issues["rcid"].isin(dropped)]
     unmapped = int(rollcalls["rcid"].isin(issues["rcid"]).__invert__().sum()) if len(rollcalls) else 0
-    notes.append(f"UN extract: {len(ours)} recorded votes, {int(dup.sum())} already in Voeten's release "
+    notes.append(f"UN records: {len(ours)} recorded votes, {int(dup.sum())} already in Voeten's release "
                  f"(kept from Voeten), {len(rollcalls)} roll calls added; {unmapped} of them not mapped to an "
                  "issue area (me nu di hr co ec)")
     for name, rows in (("rollcalls", rollcalls), ("votes", votes), ("rollcall_issues", issues)):
@@ -303,22 +303,32 @@ def _add_unxml(merged: dict[str, pd.DataFrame], parsed: unxml.Parsed, notes: lis
     merged["resolution_sponsors"] = parsed.sponsors
 
 
-def _one_source(merged: dict[str, pd.DataFrame]) -> None:
-    """Keep one source per roll call across ingests too: the roll-call tables are staged by a function that,
-    inside the ingest transaction, drops the UN extract's copy of a resolution Voeten's release holds,
-    whichever of the two was ingested first."""
+def _one_source(merged: dict[str, pd.DataFrame], notes: list[str]) -> None:
+    """Keep one source per roll call across ingests too: the roll-call tables are staged by functions that,
+    inside the ingest transaction, drop the UN records' copy of a resolution Voeten's release holds,
+    whichever of the two was ingested first, and point ``resolutions.rcid`` at Voeten's roll call."""
     calls = merged.get("rollcalls")
-    if calls is None:
-        return
-    voeten = calls.loc[calls["rcid"] < unxml.RCID_BASE, "resolution"].dropna()
-    # UN-extract roll-call ids of the resolutions Voeten's rows in this run hold (ids are derived from symbols)
-    superseded = {r for r in map(unxml.rcid_for, voeten.astype(str)) if r is not None}
-    for name in ("rollcalls", "votes", "rollcall_issues"):
+    superseded: set[int] = set()
+    if calls is not None:
+        voeten = calls.loc[calls["rcid"] < unxml.RCID_BASE, "resolution"].dropna()
+        # UN-record roll-call ids of the resolutions Voeten's rows in this run hold (ids derive from symbols)
+        superseded = {r for r in map(unxml.rcid_for, voeten.astype(str)) if r is not None}
+    for name in ("rollcalls", "votes", "rollcall_issues", "resolutions"):
         if name in merged and isinstance(merged[name], pd.DataFrame):
-            merged[name] = _staged(merged[name], name, superseded)
+            merged[name] = _staged(merged[name], name, superseded, notes)
 
 
-def _staged(frame: pd.DataFrame, name: str, superseded: set[int]):
+_WHOLE = ("SELECT upper(trim(resolution)) AS symbol, coalesce(min(rcid) FILTER (WHERE NOT coalesce(amend, false) "
+          "AND NOT coalesce(para, false)), min(rcid)) AS rcid FROM {table} WHERE rcid < {base} "
+          "AND resolution IS NOT NULL GROUP BY 1")
+
+
+def _stored(con, name: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                            [name]).fetchall()[0][0])
+
+
+def _staged(frame: pd.DataFrame, name: str, superseded: set[int], notes: list[str]):
     def stage(con, staging: str) -> None:
         from dyad import schema
         from dyad.store import _select_list
@@ -330,26 +340,39 @@ def _staged(frame: pd.DataFrame, name: str, superseded: set[int]):
                         "FROM _unvotes_incoming").fetchall()
         finally:
             con.unregister("_unvotes_incoming")
-        stored = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'rollcalls' "
-                             "AND NOT temporary").fetchall()[0][0]
+        if name == "resolutions":
+            if _stored(con, "rollcalls"):
+                con.execute(f'UPDATE "{staging}" SET rcid = v.rcid FROM ({_WHOLE.format(table="rollcalls", base=unxml.RCID_BASE)}) v '
+                            f'WHERE "{staging}".symbol = v.symbol').fetchall()
+            return
         if superseded:
-            # Voeten rows arrive: the UN extract's copies already stored go.
+            # Voeten rows arrive: the UN records' copies already stored go.
             con.register("_unvotes_superseded", pd.DataFrame({"rcid": sorted(superseded)}, dtype="int64"))
             try:
-                con.execute(f'DELETE FROM "{name}" WHERE rcid IN (SELECT rcid FROM _unvotes_superseded)').fetchall()
+                gone = con.execute(f'DELETE FROM "{name}" WHERE rcid IN (SELECT rcid FROM _unvotes_superseded)'
+                                   ).fetchall()[0][0]
             finally:
                 con.unregister("_unvotes_superseded")
-        if stored:
-            # UN-extract rows arrive: drop those whose resolution a stored Voeten roll call holds.
+            if name == "rollcalls" and gone:
+                notes.append(f"UN records: {gone} stored roll calls removed, now held by Voeten's release")
+            if name == "rollcalls" and _stored(con, "resolutions"):
+                con.execute(f"UPDATE resolutions SET rcid = v.rcid FROM ({_WHOLE.format(table=staging, base=unxml.RCID_BASE)}) v "
+                            "WHERE resolutions.symbol = v.symbol").fetchall()
+        if _stored(con, "rollcalls"):
+            # UN-record rows arrive: drop those whose resolution a stored Voeten roll call holds.
             held = con.execute("SELECT DISTINCT resolution FROM rollcalls WHERE rcid < ? AND resolution IS NOT NULL",
                                [unxml.RCID_BASE]).fetchall()
             ids = {r for r in (unxml.rcid_for(str(h[0])) for h in held) if r is not None}
             if ids:
                 con.register("_unvotes_held", pd.DataFrame({"rcid": sorted(ids)}, dtype="int64"))
                 try:
-                    con.execute(f'DELETE FROM "{staging}" WHERE rcid IN (SELECT rcid FROM _unvotes_held)').fetchall()
+                    dropped = con.execute(f'DELETE FROM "{staging}" WHERE rcid IN (SELECT rcid FROM _unvotes_held)'
+                                          ).fetchall()[0][0]
                 finally:
                     con.unregister("_unvotes_held")
+                if name == "rollcalls" and dropped:
+                    notes.append(f"UN records: {dropped} roll calls not added, stored Voeten roll calls hold "
+                                 "their resolutions")
 
     return stage
 

@@ -375,6 +375,12 @@ def read_files(files: list[Path]) -> Parsed:
                 reject(file, number, f"adoption_date {obj.get('adoption_date')!r} is not a date "
                        "(expected e.g. 2019-10-10 00:00:00 or 21 September 2020)", raw)
                 continue
+            bad = [k for k in (*LISTS, "sponsors", "additional_sponsors", "subjects", "SDGs")
+                   if obj.get(k) is not None and not (isinstance(obj[k], list)
+                                                      and all(isinstance(v, str | list) for v in obj[k]))]
+            if bad:
+                reject(file, number, f"{symbol}: field {bad[0]!r} is not a list of names or terms", raw)
+                continue
             counts[file][0] += 1
             counts[file][1] += 1
             if symbol in records:
@@ -393,7 +399,7 @@ def read_files(files: list[Path]) -> Parsed:
 
     notes: list[str] = []
     if repeated:
-        notes.append(f"UN extract: {repeated} objects repeat a resolution symbol already read; merged "
+        notes.append(f"UN records: {repeated} objects repeat a resolution symbol already read; merged "
                      "(one roll call per symbol, sponsor lists united)")
     res_rows, sp_rows, rc_rows, vote_rows, issue_rows = [], [], [], [], []
     unmapped: dict[str, int] = {}
@@ -468,10 +474,10 @@ def read_files(files: list[Path]) -> Parsed:
                         continue
                     sp_rows.append({"symbol": symbol, "country": iso, "role": role, "on_behalf": group})
     if mismatched:
-        notes.append(f"UN extract: {len(mismatched)} vote lists disagree with their counts; names kept "
+        notes.append(f"UN records: {len(mismatched)} vote lists disagree with their counts; names kept "
                      f"(e.g. {'; '.join(mismatched[:3])})")
     if unmapped:
-        notes.append("UN extract: names not mapped to a country: " +
+        notes.append("UN records: names not mapped to a country: " +
                      ", ".join(f"{k} ({v})" for k, v in sorted(unmapped.items())))
     sponsors = pd.DataFrame(sp_rows, columns=["symbol", "country", "role", "on_behalf"])
     # A state listed as sponsor and as additional sponsor is a sponsor.
