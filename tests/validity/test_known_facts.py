@@ -79,10 +79,10 @@ def check(store, c) -> tuple[bool, str]:
         lo, hi = (int(x) for x in c["years"].split("-"))
         notes, ok = [], True
         for year in range(lo, hi + 1):
-            m = alignment_matrix(store, year, "agreement")
-            upper = m.to_numpy()[np.triu_indices(len(m), k=1)]
-            median = float(np.nanmedian(upper))
-            value = float(m.loc[c["a"], c["b"]])
+            m = alignment_matrix(store, year, "agreement")          # long: a, b, value (both orders)
+            pairs = m[m["a"] < m["b"]]
+            median = float(np.nanmedian(pairs["value"].to_numpy(dtype=float)))
+            value = float(m.loc[(m["a"] == c["a"]) & (m["b"] == c["b"]), "value"].iloc[0])
             ok &= value > median
             notes.append(f"{year}: {value:.3f} vs median {median:.3f}")
         return ok, "; ".join(notes)
