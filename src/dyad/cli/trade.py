@@ -90,7 +90,8 @@ def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
 @click.argument("recipient")
 @click.option("--by", type=click.Choice(["year", "all"]), default="year", show_default=True)
 @click.option("--source", type=click.Choice(ar.SOURCES), default="sipri-register", show_default=True,
-              help="Register (all deals, delivered TIV split over delivery years) or the per-year deliveries export.")
+              help="Register (all deals; delivered TIV spread over delivery years, by units per year where the "
+                   "deliveries export is loaded), the per-year deliveries export, or SIPRI's TIV table (TIV only).")
 @click.option("--category", help="Only one SIPRI armament category, e.g. Aircraft, Missiles, Ships.")
 @click.option("--categories", is_flag=True, help="Instead: deals and TIV per armament category, all years.")
 @format_option
@@ -106,13 +107,22 @@ def arms_cmd(obj, supplier, recipient, by, source, category, categories, fmt):
         dyad arms RUS CHN
         dyad arms RUS CHN --category Aircraft --format csv
         dyad arms RUS CHN --categories
+        dyad arms RUS CHN --source sipri-tiv
     """
     a, b = resolve(supplier), resolve(recipient)
     with obj.store(read_only=True) as store:
+        opts = {"by": by, "source": source, "category": category}
+        if source == "sipri-tiv":          # the table has TIV only: no deals, no other suppliers
+            if categories:
+                raise click.UsageError("SIPRI's TIV table has no armament categories; use another --source")
+            try:
+                show(ar.tiv_delivered(store, a, b, **opts), fmt)
+            except ValueError as exc:
+                raise click.UsageError(str(exc)) from exc
+            return
         if categories:
             show(ar.by_category(store, a, b, source=source), fmt)
             return
-        opts = {"by": by, "source": source, "category": category}
         show(_concat([ar.deals(store, a, b, **opts), ar.tiv_delivered(store, a, b, **opts),
                       ar.share_of_imports(store, a, b, **opts)]), fmt)
 

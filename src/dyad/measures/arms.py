@@ -7,13 +7,16 @@ reports them, 2000 on) or ``sipri-tiv`` (SIPRI's own TIV table, supplier by reci
 The register gives each deal's delivered TIV and the list of its delivery years, not what was delivered in
 each year. Its yearly series spreads a deal's TIV over those years: in proportion to the number of units
 delivered each year where the deliveries export (``sipri-deliveries``) is loaded and names the same deal
-(same supplier, recipient, order year, designation and description, one deal on each side); units the
+(same supplier, recipient, designation and description, and the same order year unless that pair of
+designation and description is one deal on each side -- SIPRI revises order years between releases); units the
 register counts beyond those years (e.g. after the export ends) are split equally over the register's
 remaining years; every other deal is split equally over its years. ``bench/bench_sipri_tiv.py`` and the
 tests measure how far the result stays from SIPRI's TIV table. Definitions: docs/methods/trade.md#arms.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,12 @@ from dyad.indicators import Indicator, register
 
 SOURCES = ("sipri-register", "sipri-deliveries", "sipri-tiv")
 _KEY = ["order_year", "weapon", "description"]
+_LOOSE = ["weapon", "description"]
+
+
+def _base(designation) -> str:
+    """A designation without the internal number the deliveries export appends: ``AL-31 (13500)`` -> ``AL-31``."""
+    return re.sub(r"\s*\(\d+\)$", "", str(designation or "")).strip()
 COLUMNS = ["a", "b", "period", "indicator", "value", "n", "unit", "source"]
 
 
@@ -84,20 +93,23 @@ def spread_register(deals: pd.DataFrame, reported: pd.DataFrame, covered: tuple[
     deliveries export (None when it is not loaded). See the module docstring for the rule.
     """
     out = []
-    groups = {}
+    exact, loose = {}, {}
+    deals = deals.assign(weapon=deals["weapon"].map(_base))
     if covered is not None and len(reported):
-        unique = reported.groupby(_KEY)["deal"].nunique()
-        for key, rows in reported.groupby(_KEY):
-            if unique.loc[key] == 1:
-                groups[key] = rows
-        once = deals.groupby(_KEY)["deal_id"].transform("size") == 1
-    else:
-        once = pd.Series(False, index=deals.index)
-    for i, d in deals.iterrows():
+        reported = reported.assign(weapon=reported["weapon"].map(_base))
+        for key, table in ((_KEY, exact), (_LOOSE, loose)):
+            n_rep = reported.groupby(key)["deal"].nunique()
+            n_reg = deals.groupby(key)["deal_id"].size()
+            for k, rows in reported.groupby(key):
+                if n_rep.loc[k] == 1 and n_reg.get(k, 0) == 1:
+                    table[k] = rows
+    for _, d in deals.iterrows():
         years = [int(y) for y in str(d["delivery_years"] or "").split("; ") if y.strip()]
         if not years or pd.isna(d["tiv_delivered"]):
             continue
-        rows = groups.get(tuple(d[k] for k in _KEY)) if once.loc[i] else None
+        rows = exact.get(tuple(d[k] for k in _KEY))
+        if rows is None:
+            rows = loose.get(tuple(d[k] for k in _LOOSE))
         weights, basis = np.ones(len(years)), "equal split over the register's delivery years"
         if rows is not None:
             per = rows.groupby("year")["number"].sum(min_count=1)

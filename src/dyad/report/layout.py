@@ -69,6 +69,8 @@ LAYOUT: tuple[Entry, ...] = (
           "cow_mid_ddydisps,cow_mindist,cow_nmc,gml_mid_ddydisps,td_rivalries,tss_rivalries}.rda",
           "peacesciencer", "dyad-year and state-year covariates (alliances, IGOs, disputes, leaders, ...)"),
     Entry("arms/sipri_trade_register_all_*.csv", "sipri", "SIPRI arms transfers register"),
+    Entry("arms/sipri_trade_register_deliveries_*.csv", "sipri", "SIPRI deliveries per deal and year (2000 on)"),
+    Entry("arms/sipri_tiv_*.csv", "sipri", "SIPRI TIV table (one supplier's exports by recipient and year)"),
     Entry("ungdc/speeches", "ungdc", "UN General Debate speeches (one .txt per country-session)"),
     Entry("ungdc/reference_session78_2023", "ungdc", "UN General Debate, all speeches of 2023"),
     # Not wdi/*.csv: cow_sdp_gdp_CHN_RUS.csv there is a Correlates of War GDP slice, not a World Bank layout.
