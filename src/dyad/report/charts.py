@@ -204,7 +204,8 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     others = [s for s in dict.fromkeys(rows["series"]) if s not in series]
     domain = series + others
     colors = (DYAD_COLORS * 2)[:len(series)] + (COMPARE_COLORS * 2)[:len(others)]
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors),
+    scale = alt.Scale(domain=domain, range=colors)
+    color = alt.Color("series:N", title=None, scale=scale,
                       legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
     rows["key"] = rows["series"] + "#" + rows["run"].astype(str)
     x = alt.X("x:T", title=None, axis=_time_axis(rows), scale=alt.Scale(padding=6))
@@ -217,10 +218,10 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
         tooltip += [alt.Tooltip("ci_low:Q", format=VALUE_FORMAT, title="95% low"),
                     alt.Tooltip("ci_high:Q", format=VALUE_FORMAT, title="95% high")]
         layers.append(base.transform_filter("isValid(datum.ci_low) && datum.line").mark_area(opacity=0.16).encode(
-            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=color.scale, legend=None),
+            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None),
             detail="key:N"))
         layers.append(base.transform_filter("isValid(datum.ci_low) && !datum.line").mark_rule(opacity=0.5).encode(
-            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=color.scale, legend=None)))
+            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None)))
     layers.append(base.transform_filter("datum.line").mark_line(strokeWidth=2).encode(
         x=x, y=y, color=color, detail="key:N",
         strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=["dyad", "compare"], range=[[1, 0], [5, 3]]),

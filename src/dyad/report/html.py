@@ -70,7 +70,7 @@ def _markdown():
 
 # Methods pages written for readers of a report; the others (engines, faults, the report's own build notes)
 # are for developers. Sections about how the code is tested or fixed are left out of the user pages too.
-USER_METHODS = ("alignment", "trade", "events", "words", "agenda", "cycles")
+USER_METHODS = ("findings", "alignment", "trade", "events", "words", "agenda", "cycles")
 DEVELOPER_HEADINGS = re.compile(r"^(checks|tests|found and fixed|performance|faults|what the data shows)\b", re.I)
 
 
