@@ -34,8 +34,11 @@ def _open(obj, store_path: Path | None, read_only: bool):
 @click.option("--start", help="With --download: first date for dated sources (gdelt).")
 @click.option("--end", help="With --download: last date for dated sources (gdelt).")
 @click.option("--progress/--no-progress", default=None, help="Progress bars (default: when stderr is a terminal).")
+@click.option("--compare", "compare", default=None, metavar="DYADS",
+              help="Up to three other dyads drawn on the same charts, e.g. USA-CHN,IND-RUS.")
 @click.pass_obj
-def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, start, end, progress) -> None:
+def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, start, end, progress,
+               compare) -> None:
     """Write one self-contained HTML report on the relations of A and B (opens offline).
 
     With --data DIR, first ingest every file the layout table finds in DIR (files already ingested with the
@@ -48,11 +51,17 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, st
         dyad report CHN RUS --data ../shared/data -o report.html
         dyad report CHN RUS -o report.html --charts slides/
         dyad report CHN RUS --download default -o report.html
+        dyad report CHN RUS -o report.html --compare USA-CHN,IND-RUS
     """
     from dyad.report import build_report
+    from dyad.report.data import compare_pairs
     from dyad.report.ingest import ingest_layout
 
     a, b = resolve(a), resolve(b)
+    try:
+        pairs = compare_pairs(compare, a, b)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--compare") from exc
     started = time.perf_counter()
     with _open(obj, store_path, read_only=data_dir is None and download is None) as store:
         plan = None
@@ -67,7 +76,8 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, st
                 click.echo(f"{fetched.status.upper()}: {fetched.source}: {fetched.message}",
                            err=fetched.status == "failed")
         ingest_seconds = time.perf_counter() - started
-        report = build_report(store, a, b, output, ingest=plan, charts_dir=charts_dir, progress_enabled=progress)
+        report = build_report(store, a, b, output, ingest=plan, charts_dir=charts_dir, progress_enabled=progress,
+                              compare=pairs)
     computed = sum(1 for r in report.indicators if r.ok)
     click.echo(f"wrote {output}: {computed} of {len(report.indicators)} indicators with data; "
                f"ingest {ingest_seconds:.1f} s, total {time.perf_counter() - started:.1f} s")

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from dyad import __version__
-from dyad.countries import name as country_name
 from dyad.countries import resolve
 from dyad.report import charts
 from dyad.report import data as rd
+from dyad.report.display import dyad_name
+from dyad.report.findings import findings as find_findings
 from dyad.report.ingest import IngestPlan
 from dyad.report.optional import DEFAULT_AGENDA, OPTIONAL, Section, run_optional
 
@@ -45,6 +46,10 @@ class Report:
     quarantine: pd.DataFrame
     ingest: IngestPlan | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    compare: list[tuple[str, str]] = field(default_factory=list)
+    compare_frames: dict[str, list] = field(default_factory=dict)      # indicator id -> [(a, b, frame)]
+    percentiles: dict[str, pd.DataFrame] = field(default_factory=dict)  # indicator id -> percentile rows
+    findings: list = field(default_factory=list)
 
     def specs(self) -> dict[str, dict]:
         """Every chart's Vega-Lite spec, keyed by a readable name (also the export file name)."""
@@ -59,7 +64,9 @@ class Report:
                     out[f"{key}-{sub}".strip("-")] = spec
         for res in self.indicators:
             if res.ok:
-                out[res.indicator.id] = charts.indicator_spec(res, self.calendar)
+                out[res.indicator.id] = charts.indicator_spec(
+                    res, self.calendar, compare=self.compare_frames.get(res.indicator.id),
+                    percentiles=self.percentiles.get(res.indicator.id))
         return out
 
     def summary(self) -> pd.DataFrame:
@@ -100,16 +107,18 @@ def memoised_indicators():
 
 
 def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
-            progress_enabled: bool | None = None) -> Report:
-    """Compute everything the report needs from the store (read-only work)."""
+            progress_enabled: bool | None = None, compare: list[tuple[str, str]] | None = None) -> Report:
+    """Compute everything the report needs from the store (read-only work); ``compare``: up to three other
+    dyads drawn on the same charts."""
     a, b = resolve(a), resolve(b)
     if a == b:
         raise ValueError(f"a dyad needs two different countries; got {a} twice")
     with memoised_indicators():
-        return _collect(store, a, b, ingest, progress_enabled)
+        return _collect(store, a, b, ingest, progress_enabled, list(compare or [])[:3])
 
 
-def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled: bool | None) -> Report:
+def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled: bool | None,
+             compare: list[tuple[str, str]]) -> Report:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     results = rd.compute_all(store, a, b, progress_enabled)
@@ -118,17 +127,38 @@ def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled:
     analyses = {key: run_optional(key, store, a, b) for key in ANALYSES}
     timings["analyses"] = time.perf_counter() - started
     calendar, cal_note = rd.calendar_events(store, a, b)
+    started = time.perf_counter()
+    percentiles: dict[str, pd.DataFrame] = {}
+    for res in results:
+        if res.ok and rd.has_all_dyads(res.indicator):
+            try:
+                pct = rd.percentiles_of(store, res.indicator.id, a, b, res.by)
+            except Exception:  # noqa: BLE001 - no context for this indicator; the chart is drawn without it
+                pct = None
+            if pct is not None and len(pct):
+                percentiles[res.indicator.id] = pct
+    timings["percentiles"] = time.perf_counter() - started
+    started = time.perf_counter()
+    compare_frames = {res.indicator.id: rd.compare_series(store, res.indicator, compare, res.by)
+                      for res in results if res.ok and compare}
+    timings["compare"] = time.perf_counter() - started
+    score = analyses["scorecard"]
+    proposals = score.frames.get("proposals") if score.available else None
+    found = find_findings(results, percentiles, a, b, proposals)
     return Report(a, b, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), results, analyses,
                   calendar, cal_note, rd.table_coverage(store), *rd.provenance_runs(store),
-                  *rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings)
+                  *rd.provenance_files(store), rd.quarantine_counts(store), ingest, timings,
+                  compare, compare_frames, percentiles, found)
 
 
 def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPlan | None = None,
-                 charts_dir: str | Path | None = None, progress_enabled: bool | None = None) -> Report:
-    """Collect, render and write the report to ``output``; with ``charts_dir`` also SVG + PNG per chart."""
+                 charts_dir: str | Path | None = None, progress_enabled: bool | None = None,
+                 compare: list[tuple[str, str]] | None = None) -> Report:
+    """Collect, render and write the report to ``output``; with ``charts_dir`` also SVG + PNG per chart;
+    ``compare``: up to three other dyads drawn on the same charts."""
     from dyad.report.html import render_html
 
-    report = collect(store, a, b, ingest, progress_enabled)
+    report = collect(store, a, b, ingest, progress_enabled, compare)
     started = time.perf_counter()
     specs = report.specs()
     html = render_html(report, specs)
@@ -146,7 +176,7 @@ def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPla
 
 
 def dyad_title(a: str, b: str) -> str:
-    return f"{country_name(a)} – {country_name(b)}"
+    return dyad_name(a, b)
 
 
 def specs_json(specs: dict[str, dict]) -> str:

@@ -74,23 +74,181 @@ def line_chart(frame: pd.DataFrame, title: str, unit: str, source: str,
     return chart.to_dict(validate=False)   # schema checking costs ~40 ms a chart; the tests draw every chart
 
 
-# Calendar kinds drawn on every chart: all bilateral entries, and only the turning points of each side's
-# political cycle (more would hide the data).
-CYCLE_KINDS = {"presidential_election", "leadership_transition", "party_congress", "npc_leadership_transition",
-               "leader_change", "general_election"}
-CATEGORY_COLORS = {"bilateral milestone": "#b2182b", "political cycle": "#7a7a7a"}
+# Calendar entries drawn on the indicator charts: only turning points (party congresses, national elections,
+# changes of leader, summits and bilateral milestones), at most one of each kind per side and year; the rest
+# of the calendar is listed in its table. Kinds not named here (NPC sessions, addresses, Duma elections ...)
+# are not drawn.
+TURNING_POINTS = {
+    "party_congress": "party congress", "presidential_election": "election", "general_election": "election",
+    "parliamentary_election": "election", "national_election": "election",
+    "leadership_transition": "new leader", "leader_change": "new leader", "npc_leadership_transition": "",
+    "summit": "summit", "state_visit": "summit", "joint_statement": "summit", "bilateral_milestone": "milestone",
+}
+CYCLE_KINDS = {k for k, v in TURNING_POINTS.items() if v}      # kept for callers of the old name
+CATEGORY_COLORS = {"bilateral": "#b2182b", "political cycle": "#7a7a7a"}
 
 
-def calendar_marks(events: pd.DataFrame) -> pd.DataFrame:
-    """Calendar rows to draw: pair entries as milestones, major cycle kinds of either side."""
+def calendar_marks(events: pd.DataFrame | None) -> pd.DataFrame:
+    """Calendar rows to draw, each with a short label ("Russia election", "summit")."""
+    from dyad.report.display import country
+
+    cols = ["x", "year", "category", "kind", "label", "country", "short"]
     if events is None or len(events) == 0:
-        return pd.DataFrame(columns=["x", "category", "kind", "label", "country"])
-    pair = events["country"].astype(str).str.contains("-")
-    keep = pair | events["kind"].isin(CYCLE_KINDS)
-    ev = events[keep].copy()
-    ev["category"] = ["bilateral milestone" if p else "political cycle" for p in pair[keep]]
+        return pd.DataFrame(columns=cols)
+    ev = events[events["kind"].map(lambda k: bool(TURNING_POINTS.get(str(k))))].copy()
+    ev = ev[~ev["label"].astype(str).str.contains("first round", case=False)]
+    if len(ev) == 0:
+        return pd.DataFrame(columns=cols)
+    pair = ev["country"].astype(str).str.contains("-")
+    ev["category"] = ["bilateral" if p else "political cycle" for p in pair]
     ev["x"] = ev["date"].dt.strftime("%Y-%m-%d")
-    return ev[["x", "category", "kind", "label", "country"]].reset_index(drop=True)
+    ev["year"] = ev["date"].dt.year
+    word = ev["kind"].map(lambda k: TURNING_POINTS[str(k)])
+    ev["short"] = [w if p else f"{country(c)} {w}" for w, p, c in zip(word, pair, ev["country"], strict=True)]
+    ev = ev.drop_duplicates(["year", "short"])
+    return ev[cols].reset_index(drop=True)
+
+
+def _segments(dates: pd.Series, by: str) -> pd.Series:
+    """A run number per point: a new run starts after a gap longer than one period, so no line crosses it."""
+    step = {"month": 45, "quarter": 130, "day": 2}.get(by, 550)     # days; years and sessions: 1.5 years
+    gaps = dates.diff().dt.days.fillna(0) > step
+    return gaps.cumsum()
+
+
+def sparse(dates: pd.Series, by: str) -> bool:
+    """A series is drawn as points when it has fewer than 4 values or fills under half of its span."""
+    if len(dates) < 4:
+        return True
+    step = {"month": 30.4, "quarter": 91.3, "day": 1.0}.get(by, 365.25)
+    expected = (dates.max() - dates.min()).days / step + 1
+    return len(dates) / expected < 0.5
+
+
+def is_mirror(frame: pd.DataFrame, a: str, b: str) -> bool:
+    """True when the value for (b, a) is minus the value for (a, b) in every shared period (a trade balance):
+    drawing both would show the same fact twice."""
+    x = frame[(frame["a"] == a) & (frame["b"] == b)].set_index("period")["value"]
+    y = frame[(frame["a"] == b) & (frame["b"] == a)].set_index("period")["value"]
+    shared = x.index.intersection(y.index)
+    if len(shared) < 2:
+        return False
+    xs, ys = x.loc[shared].astype(float), y.loc[shared].astype(float)
+    scale = max(float(xs.abs().max()), 1e-12)
+    return bool(((xs + ys).abs() <= 1e-6 * scale).all())
+
+
+DYAD_COLORS = ["#1f5f8b", "#d95f02"]
+COMPARE_COLORS = ["#6b6b6b", "#9a9a9a", "#3f3f3f", "#b5b5b5"]
+
+
+def indicator_rows(result: IndicatorResult, compare: list | None = None) -> tuple[pd.DataFrame, float, str]:
+    """Plot rows for one indicator: x date, series name, scaled value and interval, n, thin flag, run number;
+    with the scale factor and human unit. ``compare``: (a, b, frame) of comparison dyads."""
+    from dyad.report.display import human_unit, series_name
+
+    ind = result.indicator
+    frame = result.frame.copy()
+    order = list(dict.fromkeys(zip(frame["a"].astype(str), frame["b"].astype(str), strict=True)))
+    a, b = order[0]
+    if ind.directed and len(order) > 1 and is_mirror(frame, a, b):
+        frame = frame[(frame["a"] == a) & (frame["b"] == b)]
+        order = order[:1]
+    parts = [(frame, "dyad")]
+    for ca, cb, cframe in compare or []:
+        if cframe is not None and len(cframe):
+            parts.append((cframe[(cframe["a"] == ca) & (cframe["b"] == cb)], "compare"))
+    rows = []
+    for part, kind in parts:
+        part = part[part["value"].notna()].copy()
+        if part.empty:
+            continue
+        part["kind"] = kind
+        rows.append(part)
+    out = pd.concat(rows, ignore_index=True)
+    out["period"] = out["period"].astype(str)
+    dates = out["period"].map(period_date)
+    if dates.isna().any():
+        return pd.DataFrame(), 1.0, ind.unit
+    out["date"] = pd.to_datetime(dates)
+    factor, unit = human_unit(ind.unit, out["value"].tolist())
+    out["series"] = [series_name(ind.label, x, y, ind.directed) for x, y in zip(out["a"], out["b"], strict=True)]
+    quality = out["quality"] if "quality" in out.columns else pd.Series("ok", index=out.index)
+    out["thin"] = quality.astype(str).eq("thin")
+    for col in ("value", "ci_low", "ci_high"):
+        out[col] = (pd.to_numeric(out[col], errors="coerce") / factor) if col in out.columns else float("nan")
+    out = out.sort_values(["series", "date"])
+    out["run"] = out.groupby("series", group_keys=False)["date"].apply(lambda d: _segments(d, result.by))
+    out["line"] = ~out.groupby("series")["date"].transform(lambda d: sparse(d, result.by)).astype(bool)
+    out["x"] = out["date"].dt.strftime("%Y-%m-%d")
+    out["n"] = pd.to_numeric(out["n"], errors="coerce") if "n" in out.columns else float("nan")
+    keep = ["x", "period", "series", "kind", "value", "ci_low", "ci_high", "n", "thin", "run", "line"]
+    return out[keep].reset_index(drop=True), factor, unit
+
+
+def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, *, compare: list | None = None,
+                   percentiles: pd.DataFrame | None = None, width: int = WIDTH, height: int = HEIGHT) -> dict:
+    """One indicator's chart: both directions of a directed indicator (one only when they mirror each other),
+    comparison dyads dashed in grey, interval bands, runs broken at missing periods, sparse series as points,
+    thin values hollow and faded, calendar turning points labelled (layer "calendar", which the page can hide),
+    and below it the dyad's percentile among all dyads when ``percentiles`` is given."""
+    from dyad.report.display import AXIS_FORMAT, VALUE_FORMAT, neutral_title
+
+    ind = result.indicator
+    rows, factor, unit = indicator_rows(result, compare)
+    title = neutral_title(ind.label)
+    source = f"{ind.source} (dyad store), by {result.by}"
+    if rows.empty:       # periods that are not dates (rare): the plain chart
+        return line_chart(result.frame, title, ind.unit, source, None, width, height)
+    series = list(dict.fromkeys(rows.loc[rows["kind"] == "dyad", "series"]))
+    others = [s for s in dict.fromkeys(rows["series"]) if s not in series]
+    domain = series + others
+    colors = (DYAD_COLORS * 2)[:len(series)] + (COMPARE_COLORS * 2)[:len(others)]
+    scale = alt.Scale(domain=domain, range=colors)
+    color = alt.Color("series:N", title=None, scale=scale,
+                      legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
+    rows["key"] = rows["series"] + "#" + rows["run"].astype(str)
+    x = alt.X("x:T", title=None, axis=_time_axis(rows), scale=alt.Scale(padding=6))
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
+    tooltip = [alt.Tooltip("period:N"), alt.Tooltip("series:N", title="series"),
+               alt.Tooltip("value:Q", format=VALUE_FORMAT, title=unit), alt.Tooltip("n:Q", title="n", format=",")]
+    base = alt.Chart(rows)
+    layers = []
+    if rows["ci_low"].notna().any():
+        tooltip += [alt.Tooltip("ci_low:Q", format=VALUE_FORMAT, title="95% low"),
+                    alt.Tooltip("ci_high:Q", format=VALUE_FORMAT, title="95% high")]
+        layers.append(base.transform_filter("isValid(datum.ci_low) && datum.line").mark_area(opacity=0.16).encode(
+            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None),
+            detail="key:N"))
+        layers.append(base.transform_filter("isValid(datum.ci_low) && !datum.line").mark_rule(opacity=0.5).encode(
+            x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None)))
+    layers.append(base.transform_filter("datum.line").mark_line(strokeWidth=2).encode(
+        x=x, y=y, color=color, detail="key:N",
+        strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=["dyad", "compare"], range=[[1, 0], [5, 3]]),
+                                  legend=None)))
+    layers.append(base.transform_filter("!datum.thin").mark_point(filled=True, size=22).encode(
+        x=x, y=y, color=color, tooltip=tooltip))
+    notes = []
+    if rows["thin"].any():
+        layers.append(base.transform_filter("datum.thin").mark_point(filled=False, size=40, opacity=0.45).encode(
+            x=x, y=y, color=color, tooltip=tooltip + [alt.Tooltip("thin:N", title="thin data")]))
+        notes.append("Hollow, faded points rest on thin data.")
+    if (~rows["line"]).any():
+        notes.append("Series with few or scattered periods are drawn as points only.")
+    cal = _calendar_layers(events, rows, width)
+    layers += cal
+    if cal:
+        notes.append("Dotted lines: party congresses, elections, new leaders and summits.")
+    subtitle = [f"Source: {source}." + (" " + " ".join(notes) if notes else "")]
+    main = alt.layer(*layers).properties(width=width, height=height)
+    title_params = alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=15, subtitleColor="#555",
+                                   subtitleFontSize=11)
+    if percentiles is not None and len(percentiles):
+        pct = _percentile_chart(percentiles, rows, width)
+        chart = alt.vconcat(main, pct, spacing=6).resolve_scale(color="independent").properties(title=title_params)
+    else:
+        chart = main.properties(title=title_params)
+    return chart.to_dict(validate=False)
 
 
 def _time_axis(rows: pd.DataFrame) -> alt.Axis:
@@ -103,10 +261,55 @@ def _time_axis(rows: pd.DataFrame) -> alt.Axis:
     return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True)
 
 
-def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None) -> dict:
-    ind = result.indicator
-    source = f"{ind.source} (dyad store); method: {ind.method}; by {result.by}"
-    return line_chart(result.frame, ind.label, ind.unit, source, events)
+def spaced(dates: pd.Series, min_days: float) -> list[bool]:
+    """Which of the (sorted) dates get a text label: each at least ``min_days`` after the last labelled one,
+    so labels never overprint; the others keep their rule and tooltip."""
+    keep, last = [], None
+    for d in dates:
+        ok = last is None or (d - last).days >= min_days
+        keep.append(ok)
+        if ok:
+            last = d
+    return keep
+
+
+def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int) -> list:
+    ev = calendar_marks(events)
+    if len(ev) == 0:
+        return []
+    lo, hi = rows["x"].min(), rows["x"].max()
+    ev = ev[(ev["x"] >= lo) & (ev["x"] <= hi)].sort_values("x")
+    if len(ev) == 0:
+        return []
+    span = (pd.Timestamp(hi) - pd.Timestamp(lo)).days or 1
+    labelled = ev[spaced(pd.to_datetime(ev["x"]), span * 12 / width)]
+    tip = [alt.Tooltip("x:T", title="date", format="%d %b %Y"), alt.Tooltip("label:N", title="event")]
+    rule = alt.Chart(ev).mark_rule(strokeDash=[2, 3], opacity=0.7, strokeWidth=1).encode(
+        x="x:T", color=alt.value("#9a9a9a"), tooltip=tip)
+    text = alt.Chart(labelled).mark_text(angle=270, align="right", baseline="bottom", dx=-2, dy=-1, fontSize=9,
+                                   color="#777").encode(x="x:T", y=alt.value(0), text="short:N", tooltip=tip)
+    return [rule.properties(name="calendar"), text.properties(name="calendarlabel")]
+
+
+def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int):
+    pct = percentiles.copy()
+    pct["period"] = pct["period"].astype(str)
+    pct["x"] = pct["period"].map(lambda p: (period_date(p) or period_date("1900")).isoformat())
+    lo, hi = rows["x"].min(), rows["x"].max()
+    pct = pct[(pct["x"] >= lo) & (pct["x"] <= hi) & pct["percentile"].notna()]
+    pct["percentile"] = pct["percentile"].astype(float)
+    enc_x = alt.X("x:T", title=None, axis=alt.Axis(format="%Y", labels=False, ticks=False),
+                  scale=alt.Scale(domain=[lo, hi], padding=6))
+    base = alt.Chart(pct)
+    return alt.layer(
+        alt.Chart(pd.DataFrame({"y": [50.0]})).mark_rule(color="#ccc", strokeDash=[2, 2]).encode(y="y:Q"),
+        base.mark_line(color="#5a7d2a", strokeWidth=1.5, point=alt.OverlayMarkDef(size=10, color="#5a7d2a")).encode(
+            x=enc_x, y=alt.Y("percentile:Q", title="percentile", scale=alt.Scale(domain=[0, 100]),
+                             axis=alt.Axis(values=[0, 50, 100])),
+            tooltip=[alt.Tooltip("period:N"), alt.Tooltip("percentile:Q", format=".0f"),
+                     alt.Tooltip("n_dyads:Q", title="country pairs", format=",")]),
+    ).properties(width=width, height=60, title=alt.TitleParams(
+        "Percentile among all country pairs (100 = highest)", fontSize=11, anchor="start", color="#5a7d2a"))
 
 
 def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -> dict | None:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from dyad import schema
 from dyad.indicators import DIRECTIONS, Indicator, all_indicators
+from dyad.indicators import get as get_indicator
 from dyad.report.optional import run_optional
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -77,13 +78,22 @@ def _missing_years(frame: pd.DataFrame) -> list[int]:
     return sorted(set(range(years[0], years[-1] + 1)) - set(years))
 
 
+def fetch(store, indicator: Indicator | str, a: str, b: str, by: str = "year", **options) -> pd.DataFrame:
+    """The one place the report computes an indicator series for one ordered pair.
+
+    Every series the report shows (the dyad's own, both directions, and the comparison dyads) comes through
+    here, so a results cache (``dyad.cache.compute``) can be put in at this single point."""
+    ind = get_indicator(indicator) if isinstance(indicator, str) else indicator
+    return ind(store, a, b, by=by, **options)
+
+
 def compute_indicator(store, ind: Indicator, a: str, b: str, by: str | None = None) -> IndicatorResult:
     """Compute one indicator for the dyad (both orders when it is directed); never raises."""
     by = by or ind.frequencies[0]
     started = time.perf_counter()
     try:
         pairs = [(a, b), (b, a)] if ind.directed else [(a, b)]
-        frame = pd.concat([ind(store, x, y, by=by) for x, y in pairs], ignore_index=True)
+        frame = pd.concat([fetch(store, ind, x, y, by=by) for x, y in pairs], ignore_index=True)
     except Exception as exc:  # noqa: BLE001 - shown in the report as a skipped indicator
         return IndicatorResult(ind, by, None, f"skipped: {type(exc).__name__}: {exc}",
                                time.perf_counter() - started)
@@ -221,3 +231,175 @@ def directions_of(results: list[IndicatorResult]) -> list[tuple[str, str, list[I
         if members:
             groups.append((code, label, members))
     return groups
+
+
+# ------------------------------------------------------------------------------ context: all dyads
+
+# Without dyad.panel, the report can still place the dyad among all dyads on this one measure (from the votes).
+FALLBACK_PERCENTILE_INDICATORS = ("un_agreement",)
+
+
+def has_all_dyads(ind: Indicator) -> bool:
+    """Whether an indicator can be computed for every pair of countries (so a percentile means something)."""
+    if _panel_percentiles() is not None:
+        return bool(getattr(ind, "all_dyads", False))
+    return ind.id in FALLBACK_PERCENTILE_INDICATORS
+
+
+def _panel_percentiles():
+    try:
+        from dyad.panel import percentiles
+    except ImportError:
+        return None
+    return percentiles
+
+
+def percentiles_of(store, indicator_id: str, a: str, b: str, by: str = "year") -> pd.DataFrame | None:
+    """The dyad's percentile among all dyads per period: ``period, value, percentile, n_dyads``; None when the
+    indicator has no all-dyad data in this build.
+
+    Uses ``dyad.panel.percentiles`` when it is installed; otherwise, for UN vote agreement only, one SQL query
+    over the votes: the share of identical votes (yes, abstain, no; absences left out) of every pair in each
+    year, and the dyad's ``percent_rank`` among them (0 = lowest, 100 = highest)."""
+    panel = _panel_percentiles()
+    if panel is not None:
+        return panel(store, indicator_id, a, b, by)
+    if indicator_id not in FALLBACK_PERCENTILE_INDICATORS or by not in ("year", "session"):
+        return None
+    if not (store.has_table("votes") and store.has_table("rollcalls")):
+        return None
+    x, y = sorted((a, b))
+    return store.sql(f"""
+        WITH v AS (SELECT v.rcid, r.{by} AS period, v.country, v.vote FROM votes v JOIN rollcalls r USING (rcid)
+                   WHERE v.vote IN ('yes', 'abstain', 'no')),
+             p AS (SELECT s.period, s.country AS a, t.country AS b, avg((s.vote = t.vote)::DOUBLE) AS value
+                   FROM v s JOIN v t ON s.rcid = t.rcid AND s.country < t.country GROUP BY ALL),
+             r AS (SELECT *, 100 * percent_rank() OVER (PARTITION BY period ORDER BY value) AS percentile,
+                          count(*) OVER (PARTITION BY period) AS n_dyads FROM p)
+        SELECT CAST(period AS VARCHAR) AS period, value, percentile, n_dyads FROM r
+        WHERE a = ? AND b = ? ORDER BY period""", [x, y])
+
+
+def compare_pairs(text: str | None, a: str, b: str, limit: int = 3) -> list[tuple[str, str]]:
+    """``"USA-CHN,IND-RUS"`` -> [("USA", "CHN"), ("IND", "RUS")]: up to ``limit`` comparison dyads (names or
+    codes), the report's own dyad left out; a clear error for a malformed entry."""
+    from dyad.countries import resolve
+
+    out: list[tuple[str, str]] = []
+    for part in (p.strip() for p in (text or "").split(",")):
+        if not part:
+            continue
+        sides = [s.strip() for s in part.replace("–", "-").split("-")]
+        if len(sides) != 2 or not all(sides):
+            raise ValueError(f"--compare: {part!r} is not a dyad; write two countries joined by '-', e.g. USA-CHN")
+        pair = (resolve(sides[0]), resolve(sides[1]))
+        if pair[0] == pair[1]:
+            raise ValueError(f"--compare: {part!r} names the same country twice")
+        if {*pair} != {a, b} and pair not in out:
+            out.append(pair)
+    if len(out) > limit:
+        raise ValueError(f"--compare takes at most {limit} dyads; got {len(out)}")
+    return out
+
+
+def compare_series(store, ind: Indicator, pairs: list[tuple[str, str]], by: str) -> list[tuple[str, str, pd.DataFrame]]:
+    """Each comparison dyad's series for one indicator (first order only), through :func:`fetch`; a dyad
+    that fails or has no rows is left out of the chart (and named in the report's note)."""
+    out = []
+    for x, y in pairs:
+        try:
+            frame = fetch(store, ind, x, y, by=by)
+        except Exception:  # noqa: BLE001 - a comparison that cannot be computed is simply not drawn
+            continue
+        if frame is not None and len(frame):
+            out.append((x, y, frame.assign(period=frame["period"].astype(str))))
+    return out
+
+
+SOURCE_NAMES = {"votes, rollcalls": "UN votes", "votes": "UN votes", "trade": "trade", "events": "events",
+                "speeches": "UN speeches", "arms": "arms transfers", "arms, arms_deliveries": "arms transfers",
+                "covariates": "covariates", "wdi": "World Bank"}
+
+
+def data_coverage(results: list[IndicatorResult]) -> pd.DataFrame:
+    """Per source table: the indicators with data, first and last year, and the share of years in that span
+    with a value (or the mean of the ``coverage`` column where the indicators give one)."""
+    rows = []
+    for source in sorted({r.indicator.source for r in results}):
+        members = [r for r in results if r.indicator.source == source]
+        ok = [r for r in members if r.ok]
+        years = sorted({int(str(p)[:4]) for r in ok for p in r.frame["period"] if str(p)[:4].isdigit()})
+        cov = [float(c) for r in ok if "coverage" in r.frame.columns for c in r.frame["coverage"] if pd.notna(c)]
+        share = (float(np.mean(cov)) if cov else
+                 (len(years) / (years[-1] - years[0] + 1) if years else 0.0))
+        rows.append({"source": SOURCE_NAMES.get(source, source), "indicators": f"{len(ok)} of {len(members)}",
+                     "from": years[0] if years else "", "to": years[-1] if years else "",
+                     "share": share, "with_data": len(ok)})
+    return pd.DataFrame(rows, columns=["source", "indicators", "from", "to", "share", "with_data"])
+
+
+def provenance_summary(files: pd.DataFrame) -> pd.DataFrame:
+    """One row per source: files read, their total size and rows loaded."""
+    if files is None or len(files) == 0:
+        return pd.DataFrame(columns=["source", "files", "size_mb", "rows_loaded"])
+    out = files.groupby("source").agg(files=("file", "nunique"), size=("size", "sum"),
+                                      rows_loaded=("rows_loaded", "sum")).reset_index()
+    out["size_mb"] = (out.pop("size").astype(float) / 1e6).round(1)
+    return out[["source", "files", "size_mb", "rows_loaded"]]
+
+
+# --------------------------------------------------------------------------------- headline charts
+
+def newest_year(results: list[IndicatorResult]) -> int:
+    return max((int(str(p)[:4]) for r in results if r.ok for p in r.frame["period"] if str(p)[:4].isdigit()),
+               default=0)
+
+
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
+
+
+def recent_coverage(res: IndicatorResult, newest: int, span: int = 10) -> float:
+    """Share of the periods of the last ``span`` years (to ``newest``) that have a value."""
+    per_year = PERIODS_PER_YEAR.get(res.by, 1)
+    periods = {str(p) for p in res.frame["period"] if str(p)[:4].isdigit() and int(str(p)[:4]) > newest - span}
+    return min(1.0, len(periods) / (span * per_year))
+
+
+def _breakdown(ind: Indicator) -> bool:
+    """Detail series (a product group's share, a per-event ratio) that a headline leaves to the appendix."""
+    return ind.label.startswith("Share of") or ind.id.endswith("_share") or "group" in ind.id
+
+
+def relevance(ind: Indicator) -> float:
+    """1 for a measure of the relation itself; 0.5 for a breakdown; 0.4 for one country's own figure drawn
+    per side (GDP, a speech's emphasis), which says less about the pair."""
+    from dyad.report.display import mentions_partner
+
+    if ind.directed and not mentions_partner(ind.label):
+        return 0.4
+    return 0.5 if _breakdown(ind) else 1.0
+
+
+def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least: int = 2) -> list[IndicatorResult]:
+    """The direction's headline charts, chosen by coverage and relevance.
+
+    Score = share of the periods of the last 10 years with a value (:func:`recent_coverage`) x
+    :func:`relevance`.
+    Taken best first, one per indicator family (the id's first word) while that gives enough, up to ``most``;
+    a chart is a headline only if its score is at least 0.25, except that ``least`` charts are always shown
+    when the direction has that many with data."""
+    ok = [r for r in members if r.ok]
+    def score(r: IndicatorResult) -> float:
+        return recent_coverage(r, newest) * relevance(r.indicator)
+
+    chosen: list[IndicatorResult] = []
+    families: set[str] = set()
+    for r in sorted(ok, key=lambda r: -score(r)):
+        family = r.indicator.id.split("_")[0]
+        if len(chosen) >= most:
+            break
+        if (family in families or score(r) < 0.25) and len(chosen) >= least:
+            continue
+        chosen.append(r)
+        families.add(family)
+    return chosen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from dyad.indicators import DIRECTIONS
 from dyad.report import data as rd
 from dyad.report.build import ANALYSES, TITLES, Report, dyad_title, specs_json, version
 from dyad.report.bundle import script_safe, vega_bundle
+from dyad.report.display import dyad_name, neutral_title, user_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -66,13 +68,75 @@ def _markdown():
     return MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
+# Methods pages written for readers of a report; the others (engines, faults, the report's own build notes)
+# are for developers. Sections about how the code is tested or fixed are left out of the user pages too.
+USER_METHODS = ("findings", "alignment", "trade", "events", "words", "agenda", "cycles")
+DEVELOPER_HEADINGS = re.compile(r"^(checks|tests|found and fixed|performance|faults|what the data shows)\b", re.I)
+
+
+def user_markdown(text: str) -> tuple[str, str]:
+    """(title, body) of a methods page for users: ``{#anchor}`` attributes removed, developer sections
+    (## Checks, ## Tests, ## Found and fixed ...) and everything under them dropped."""
+    out: list[str] = []
+    skipping = False
+    title = ""
+    for line in text.splitlines():
+        line = re.sub(r"\s*\{#[^}]*\}\s*$", "", line)
+        heading = re.match(r"^(#{1,6})\s+(.*)$", line)
+        if heading:
+            level, words = len(heading[1]), heading[2].strip()
+            if level == 1 and not title:
+                title = words
+                continue
+            if level == 2:
+                skipping = bool(DEVELOPER_HEADINGS.match(words))
+        if not skipping:
+            out.append(line)
+    return title, "\n".join(out)
+
+
 def methods_docs() -> list[tuple[str, Markup]]:
-    """docs/methods/*.md rendered (raw HTML in them is escaped); empty when the docs are not shipped."""
+    """The user methods pages of docs/methods rendered (raw HTML escaped); empty when the docs are not shipped."""
     folder = DOCS / "methods"
     if not folder.is_dir():
         return []
-    return [(p.stem, Markup(_markdown().render(p.read_text(encoding="utf-8"))))
-            for p in sorted(folder.glob("*.md"))]
+    pages = []
+    for stem in USER_METHODS:
+        path = folder / f"{stem}.md"
+        if path.is_file():
+            title, body = user_markdown(path.read_text(encoding="utf-8"))
+            pages.append((title or stem, Markup(_markdown().render(body))))
+    return pages
+
+
+BADGES = {"advanced": "good", "stalled": "flat", "reversed": "bad", "not measurable": "none"}
+
+
+def scorecard_rows(report: Report) -> dict[str, list[dict]]:
+    """Proposal rows of the scorecard per first direction: verdict, one line of evidence, detail rows."""
+    section = report.analyses.get("scorecard")
+    if section is None or not section.available or "proposals" not in section.frames:
+        return {}
+    props = section.frames["proposals"]
+    ev = section.frames.get("evidence", pd.DataFrame())
+    out: dict[str, list[dict]] = {}
+    for row in props.to_dict("records"):
+        direction = str(row.get("directions") or "other").split(",")[0] or "other"
+        rows = ev[(ev["proposal"] == row["proposal"]) & ev["series"].notna()] if len(ev) else ev
+        counts = rows["verdict"].value_counts() if len(rows) else pd.Series(dtype=int)
+        if len(rows):
+            line = f"{len(rows)} series: " + ", ".join(f"{int(counts[v])} {v}" for v in BADGES if v in counts)
+        else:
+            line = str(row.get("evidence") or "no indicator linked")
+        detail_cols = [c for c in ("series", "verdict", "base_mean", "eval_mean", "level_change", "p_value", "n_base",
+                                   "n_eval", "note") if c in rows.columns]
+        out.setdefault(direction, []).append({
+            "id": row["proposal"], "statement": row.get("statement", ""), "verdict": row["verdict"],
+            "badge": BADGES.get(row["verdict"], "none"), "coverage": row.get("coverage"), "line": line,
+            "detail": rows[detail_cols] if len(rows) else None})
+    for rows in out.values():
+        rows.sort(key=lambda p: (int(m[1]) if (m := re.search(r"(\d+)", str(p["id"]))) else 0, str(p["id"])))
+    return out
 
 
 def _environment() -> jinja2.Environment:
@@ -80,6 +144,8 @@ def _environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["table"] = frame_html
     env.filters["fmt"] = fmt_value
+    env.filters["title"] = neutral_title
+    env.filters["user_text"] = user_text
     env.filters["slug"] = lambda s: "".join(c if c.isalnum() else "-" for c in str(s).lower())
     return env
 
@@ -94,6 +160,17 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
     if ingest is not None and report.ingest is not None and report.ingest.data_dir:
         root = report.ingest.data_dir
         ingest["path"] = [os.path.relpath(p, root) if p.startswith(root) else p for p in ingest["path"]]
+    groups = rd.directions_of(report.indicators)
+    newest = rd.newest_year(report.indicators)
+    sections = []
+    for code, label, members in groups:
+        heads = rd.headlines(members, newest)
+        rest = [r for r in members if r not in heads]
+        sections.append({"code": code, "label": label, "headlines": heads,
+                         "appendix": [r for r in rest if r.ok], "skipped": [r for r in rest if not r.ok]})
+    shown = [r for s in sections for r in s["headlines"]]
+    years = [int(str(p)[:4]) for r in shown for p in r.frame["period"] if str(p)[:4].isdigit()]
+    period = f"{min(years)}–{max(years)}" if years else "no data"
     context = {
         "r": report, "title": dyad_title(report.a, report.b), "version": version(), "csp": REPORT_CSP,
         "summary_rows": [dict(row, interval=interval(row)) for row in summary.to_dict("records")],
@@ -106,6 +183,10 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         "problems": [] if report.ingest is None else [o for o in report.ingest.outcomes
                                                      if o.status in ("failed", "not ingested", "absent")],
         "methods": methods_docs(),
+        "findings": report.findings, "coverage": rd.data_coverage(report.indicators),
+        "sections": sections, "scorecard_rows": scorecard_rows(report), "period": period,
+        "compare_names": [dyad_name(x, y) for x, y in report.compare],
+        "provenance_summary": rd.provenance_summary(report.files),
         "specs_json": Markup(specs_json({chart_ids[k]: v for k, v in specs.items()})),
         "bundle": Markup(script_safe(vega_bundle())),
     }
