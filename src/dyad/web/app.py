@@ -7,6 +7,8 @@ HTML page elsewhere, both with a 4xx status.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
 
@@ -22,6 +24,7 @@ from dyad import __version__
 from dyad.indicators import DIRECTIONS, all_indicators
 from dyad.output import records
 from dyad.report import charts
+from dyad.report import data as rd
 from dyad.report.html import fmt_value, frame_html
 from dyad.web import validate as v
 from dyad.web.service import Service
@@ -215,7 +218,7 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
              summary="One indicator for a dyad: tidy rows a, b, period, indicator, value, n (+ ci_low, ci_high)",
              description="The indicator's rows for the dyad (both orders for a directed indicator), optionally "
                          "limited to periods whose middle date falls in [start, end]. Missing values are null; "
-                         "periods no loaded file covers have no row. `format=csv` returns the same rows as a "
+                         "periods no loaded file covers have no row. format=csv returns the same rows as a "
                          "CSV file.",
              openapi_extra=_example(f"/api/dyads/{A}/{B}/indicators/un_agreement?start=2000&end=2005",
                                     "share of identical UN votes per year, with n and a 95% interval"))
@@ -328,6 +331,11 @@ def _search(options: list[tuple[str, str]], q: str) -> list[tuple[str, str]]:
     return (starts + contains)[:20]
 
 
+def display_label(label: str, name_a: str, name_b: str) -> str:
+    """An indicator label with its placeholders ``a`` and ``b`` replaced by the dyad's country names."""
+    return re.sub(r"\b([ab])\b", lambda m: name_a if m[1] == "a" else name_b, label)
+
+
 def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy) -> None:
     def page(name: str, **context) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(version=__version__, **context))
@@ -363,11 +371,20 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
             listed = [chosen, *listed]
         inds = [chosen] if chosen else listed
 
+        from dyad.countries import name
+
+        names = (name(a), name(b))
+        labels = {i.id: dataclasses.replace(i, label=display_label(i.label, *names)) for i in [*listed, *inds]}
+
         def build():
             events = service.dyad_calendar(a, b)
             shown = []
             for ind in inds:
                 res = service.filtered(ind, a, b, ind.frequencies[0], lo, hi)
+                res = dataclasses.replace(res, indicator=labels[ind.id])
+                if res.ok and not res.frame["value"].abs().gt(0).any():
+                    res = rd.IndicatorResult(res.indicator, res.by, None,
+                                             f"every one of the {len(res.frame)} periods is 0; nothing to draw")
                 svg = None
                 if res.ok:
                     key = (ind.id, a, b, res.by, str(lo), str(hi))
@@ -377,10 +394,8 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
 
         cached = all(service.has_series(i, a, b, i.frequencies[0]) for i in inds)
         events, shown = await (_cheap(build) if cached else heavy.run(build))
-        from dyad.countries import name
-
-        return page("explorer.html.j2", a=a, b=b, names=(name(a), name(b)), shown=shown, directions=DIRECTIONS,
-                    direction=d or "all", indicators=listed, indicator=chosen.id if chosen else "",
+        return page("explorer.html.j2", a=a, b=b, names=names, shown=shown, directions=DIRECTIONS,
+                    direction=d or "all", indicators=[labels[i.id] for i in listed], indicator=chosen.id if chosen else "",
                     events=len(events), start=start or "", end=end or "")
 
     @app.get("/dyads/{a}/{b}/scorecard", include_in_schema=False)
