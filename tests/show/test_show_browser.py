@@ -128,6 +128,10 @@ def test_dashboard_picker_and_filters(browser, server, artifacts):
     browser.save_screenshot(str(artifacts / "dashboard-all.png"))
 
     # narrow to one indicator and a time range: the chart and its table now cover 2005-2014 only
+    # (the indicator list holds the chosen direction's indicators: pick un_agreement's direction first)
+    Select(browser.find_element(By.ID, "direction")).select_by_value("D5")
+    browser.find_element(By.ID, "apply").click()
+    _wait(lambda: "direction=D5" in browser.current_url)
     Select(browser.find_element(By.ID, "indicator")).select_by_value("un_agreement")
     browser.find_element(By.ID, "start").send_keys("2005")
     browser.find_element(By.ID, "end").send_keys("2014")
@@ -158,3 +162,83 @@ def test_dashboard_scorecard_and_error_pages(browser, server, artifacts):
     browser.save_screenshot(str(artifacts / "dashboard-scorecard.png"))
     browser.get(server + "/dyads/CHN/Atlantis")
     assert "invalid_country" in browser.find_element(By.ID, "error").text
+
+
+# ------------------------------------------------------------------ dashboard pages, looked at (issue 14 item 8)
+
+DEBRIS = ("{#", "{{", "{%", "`", " of a ", " a with b", " nan ")
+
+
+def _shots(artifacts):
+    """Where the dashboard screenshots go: $DYAD_SHOTS when set, else artifacts/."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("DYAD_SHOTS") or artifacts)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _significant_digits(label: str) -> int:
+    digits = "".join(ch for ch in label if ch.isdigit() or ch == ".")
+    if not any(ch.isdigit() for ch in digits):
+        return 0
+    whole, _, frac = digits.partition(".")
+    whole = whole.lstrip("0")
+    frac = frac.rstrip("0")
+    return len(whole + frac) if whole else len(frac.lstrip("0"))
+
+
+def test_significant_digit_counter():
+    assert [_significant_digits(x) for x in ("40,000,000,000", "0.25", "2020", "1.5k", "0.000123", "—")] == \
+        [11, 2, 4, 2, 3, 0]
+
+
+def _look(browser, name, folder):
+    """The checks every dashboard page passes; then a screenshot."""
+    from selenium.webdriver.common.by import By
+
+    text = browser.find_element(By.TAG_NAME, "body").text
+    found = [d for d in DEBRIS if d in text]
+    assert found == [], f"{name}: template or markdown debris {found}"
+    for fig in browser.find_elements(By.CSS_SELECTOR, "figure.chart"):
+        chart = fig.find_element(By.XPATH, "..").get_attribute("data-indicator")
+        assert float(fig.get_attribute("data-max-abs")) > 0, f"{name}: chart {chart} has only zero values"
+        labels = [t.text for t in fig.find_elements(By.CSS_SELECTOR, ".role-axis-label text")]
+        assert labels, f"{name}: chart {chart} has no axis labels"
+        long = [x for x in labels if _significant_digits(x) > 6]
+        assert long == [], f"{name}: chart {chart} has axis labels with more than 6 significant digits: {long}"
+    assert _console_errors(browser) == [], name
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1400, min(max(height, 800), 12000))
+    browser.save_screenshot(str(folder / f"{name}.png"))
+    browser.set_window_size(1300, 1800)
+
+
+def test_dashboard_pages_look_right(browser, server, artifacts):
+    from selenium.webdriver.common.by import By
+
+    folder = _shots(artifacts)
+    _console_errors(browser)        # drain what earlier tests left in the log (their deliberate 4xx pages)
+    browser.get(server + "/")
+    _look(browser, "dashboard-home", folder)
+    browser.get(server + "/?q=korea")
+    assert browser.find_element(By.ID, "matches").is_displayed()
+    _look(browser, "dashboard-search", folder)
+    for code in DIRECTIONS:
+        browser.get(f"{server}/dyads/CHN/RUS?direction={code}")
+        listed = [o.get_attribute("value") for o in browser.find_elements(By.CSS_SELECTOR, "#indicator option")]
+        assert listed[1:] == [i.id for i in all_indicators() if code in i.directions]
+        _look(browser, f"dashboard-{code}", folder)
+    browser.get(f"{server}/dyads/CHN/RUS?indicator=un_agreement&start=2000&end=2010")
+    link = browser.find_element(By.CSS_SELECTOR, "a.dl-csv")
+    assert link.get_attribute("download").endswith(".csv")
+    _look(browser, "dashboard-one-indicator", folder)
+    browser.get(server + "/dyads/CHN/RUS/scorecard")
+    _look(browser, "dashboard-scorecard", folder)
+    browser.get(server + "/dyads/CHN/RUS?indicator=nope")
+    back = browser.find_element(By.CSS_SELECTOR, "#back + ul a")
+    assert back.get_attribute("href").endswith("/dyads/CHN/RUS")
+    browser.save_screenshot(str(folder / "dashboard-error.png"))
+    browser.get(server + "/api/docs")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "p.example a")) >= 7
+    _look(browser, "dashboard-api-docs", folder)

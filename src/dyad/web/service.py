@@ -1,20 +1,37 @@
 """What the web app asks of the store: read-only, one connection per worker thread, results cached.
 
 The store is opened read-only, so it cannot change while the app runs (DuckDB refuses a writer while
-readers hold the file): caching computed series for the life of the app is therefore safe.
+readers hold the file). Indicator results go through :func:`dyad.cache.compute` (keyed by the store
+version, and read from the store's ``results_cache`` when a report filled it); what the pages build from
+them is kept in bounded least-recently-used maps (:data:`SERIES_ENTRIES` series, :data:`SECTION_ENTRIES`
+optional analyses, :data:`REPORT_ENTRIES` report files), so memory stays bounded however many dyads are asked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from pathlib import Path
 
 import pandas as pd
 
+from dyad import cache
 from dyad.indicators import Indicator
 from dyad.report import data as rd
 from dyad.store import Store, open_store
+
+SERIES_ENTRIES = 2048     # indicator results (a few KB each)
+SECTION_ENTRIES = 64      # optional analyses (scorecard, ...) per dyad
+REPORT_ENTRIES = 4        # whole report files (a few MB each)
+
+
+def _cached(ind: Indicator) -> Indicator:
+    """The indicator with its compute routed through :func:`dyad.cache.compute` (metadata unchanged)."""
+    def compute(store, a, b, by="year", **opts):
+        return cache.compute(store, ind.id, a, b, by, **opts)
+
+    return dataclasses.replace(ind, compute=compute)
 
 
 class Service:
@@ -24,32 +41,38 @@ class Service:
         self._all: list[Store] = []
         self._lock = threading.Lock()
         self.store()      # fail at start-up, not on the first request, when the store is missing
-        self._memo: dict[tuple, object] = {}
-        self._key_locks: dict[tuple, threading.Lock] = {}
-
-    def _once(self, key: tuple, compute):
-        """Compute ``key`` once even when many requests ask for it at the same moment; then serve it from
-        memory (the store is read-only, so the answer cannot change while the app runs)."""
-        if key in self._memo:
-            return self._memo[key]
-        with self._lock:
-            lock = self._key_locks.setdefault(key, threading.Lock())
-        with lock:
-            if key not in self._memo:
-                self._memo[key] = compute()
-        return self._memo[key]
+        self._series = cache.Once(cache.LRU(SERIES_ENTRIES))
+        self._sections = cache.Once(cache.LRU(SECTION_ENTRIES))
+        self._reports = cache.Once(cache.LRU(REPORT_ENTRIES))
+        self._svgs = cache.LRU(SERIES_ENTRIES)
 
     def series(self, ind: Indicator, a: str, b: str, by: str) -> rd.IndicatorResult:
-        return self._once(("series", ind.id, a, b, by), lambda: rd.compute_indicator(self.store(), ind, a, b, by))
+        """One indicator for the dyad (both orders when directed), through the results cache."""
+        return self._series((ind.id, a, b, by), lambda: rd.compute_indicator(self.store(), _cached(ind), a, b, by))
+
+    def has_series(self, ind: Indicator, a: str, b: str, by: str) -> bool:
+        """True when :meth:`series` answers from memory (no computation)."""
+        return (ind.id, a, b, by) in self._series.lru
 
     def optional(self, key: str, a: str, b: str):
         """An optional analysis (scorecard, ...) for the dyad, computed once."""
         from dyad.report.optional import run_optional
 
-        return self._once(("optional", key, a, b), lambda: run_optional(key, self.store(), a, b))
+        return self._sections((key, a, b), lambda: run_optional(key, self.store(), a, b))
+
+    def has_optional(self, key: str, a: str, b: str) -> bool:
+        return (key, a, b) in self._sections.lru
 
     def report_html(self, a: str, b: str) -> bytes:
-        return self._once(("report", a, b), lambda: self._report_html(a, b))
+        return self._reports((a, b), lambda: self._report_html(a, b))
+
+    def svg(self, key: tuple, render) -> str:
+        """A rendered chart, kept in a bounded map (rendering costs more than computing a cached series)."""
+        found = self._svgs.get(key)
+        if found is None:
+            found = render()
+            self._svgs.put(key, found)
+        return found
 
     def store(self) -> Store:
         store = getattr(self._local, "store", None)
