@@ -49,6 +49,7 @@ class Indicator:
     directed: bool = False    # True when value(a, b) may differ from value(b, a)
     higher_means: str = "closer"   # how to read a larger value: closer, more, conflict ...
     description: str = ""
+    all_dyads: bool = False   # True when the source holds every dyad (the panel builds it for all pairs)
 
     def __call__(self, store, a: str, b: str, by: str = "year", **options) -> pd.DataFrame:
         return self.compute(store, a, b, by=by, **options)
@@ -57,7 +58,8 @@ class Indicator:
         return {"id": self.id, "label": self.label, "unit": self.unit, "source": self.source,
                 "method": self.method, "directions": list(self.directions),
                 "frequencies": list(self.frequencies), "directed": self.directed,
-                "higher_means": self.higher_means, "description": self.description}
+                "higher_means": self.higher_means, "description": self.description,
+                "all_dyads": self.all_dyads}
 
 
 _REGISTRY: dict[str, Indicator] = {}
