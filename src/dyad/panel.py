@@ -85,16 +85,22 @@ def build(store, start: int = 1946, end: int = 2024, directed: bool = False,
     sparse, complete, monadic, un = _select(indicator_ids, present)
     con = store.con
     con.register("panel_members", m)
+    un_frames = {col: _un_column(store, col, start, end) for col in un}
+    for i, (col, f) in enumerate(un_frames.items()):
+        if f.duplicated(["a", "b", "year"]).any():
+            raise RuntimeError(f"{col}: more than one value per dyad-year; the join would add rows")
+        con.register(f"panel_un{i}", f)
     try:
         skeleton = ("SELECT x.country AS a, y.country AS b, x.cow AS cow_a, y.cow AS cow_b, x.year, "
                     "CASE WHEN x.membership = 'nmc' AND y.membership = 'nmc' THEN 'nmc' ELSE 'carried' END "
                     "AS membership FROM panel_members x JOIN panel_members y ON x.year = y.year AND "
                     + ("x.country <> y.country" if directed else "x.country < y.country"))
         n_skeleton = con.execute(f"SELECT count(*) FROM ({skeleton})").fetchone()[0]
-        query = _panel_sql(store, skeleton, sparse, complete, monadic, start, end)
+        query = _panel_sql(store, skeleton, sparse, complete, monadic, start, end, list(un_frames))
         frame = con.execute(query).df()
     finally:
-        con.unregister("panel_members")
+        for name in ["panel_members"] + [f"panel_un{i}" for i in range(len(un_frames))]:
+            con.unregister(name)
     if len(frame) != n_skeleton:
         raise RuntimeError(f"a join added rows: skeleton {n_skeleton:,}, panel {len(frame):,}")
     if "cinc_a" in frame and (indicator_ids is None or "cinc_ratio" in indicator_ids):
@@ -102,12 +108,10 @@ def build(store, start: int = 1946, end: int = 2024, directed: bool = False,
             frame["cinc_ratio"] = (frame["cinc_a"] / frame["cinc_b"]).where(frame["cinc_b"] > 0)
     if "dyadigos" in frame:
         frame = frame.rename(columns={"dyadigos": "igo_joint_memberships"})
-    for col in un:
-        frame = _join_checked(frame, _un_column(store, col, start, end), col)
     return frame.sort_values(["year", "a", "b"]).reset_index(drop=True)
 
 
-def _panel_sql(store, skeleton: str, sparse, complete, monadic, start: int, end: int) -> str:
+def _panel_sql(store, skeleton: str, sparse, complete, monadic, start: int, end: int, un: list[str]) -> str:
     dyadic = sparse + complete
     parts = [f"WITH s AS ({skeleton})"]
     cols = ["s.*"]
@@ -132,6 +136,9 @@ def _panel_sql(store, skeleton: str, sparse, complete, monadic, start: int, end:
     if monadic:
         joins += (" LEFT JOIN m ma ON ma.country = s.a AND ma.year = s.year"
                   " LEFT JOIN m mb ON mb.country = s.b AND mb.year = s.year")
+    for i, col in enumerate(un):
+        cols.append(f"u{i}.\"{col}\"")
+        joins += f" LEFT JOIN panel_un{i} u{i} ON u{i}.a = s.a AND u{i}.b = s.b AND u{i}.year = s.year"
     return " ".join(parts) + f" SELECT {', '.join(cols)} FROM s{joins}"
 
 
@@ -154,15 +161,6 @@ def _un_column(store, col: str, start: int, end: int) -> pd.DataFrame:
         f = pd.DataFrame({"a": f["country_a"], "b": f["country_b"], "year": f["year"],
                           col: (f["value_a"] - f["value_b"]).abs()})
     return f[(f["year"] >= start) & (f["year"] <= end)]
-
-
-def _join_checked(frame: pd.DataFrame, column: pd.DataFrame, name: str) -> pd.DataFrame:
-    if column.duplicated(["a", "b", "year"]).any():
-        raise RuntimeError(f"{name}: more than one value per dyad-year; the join would add rows")
-    out = frame.merge(column, on=["a", "b", "year"], how="left", validate="one_to_one")
-    if len(out) != len(frame):
-        raise RuntimeError(f"joining {name} changed the row count from {len(frame):,} to {len(out):,}")
-    return out
 
 
 def write(frame: pd.DataFrame, path: str | Path, table: str = "panel") -> Path:
