@@ -54,6 +54,7 @@ class Indicator:
     # "joint roll calls", "covered days", "flow records" ... None: no threshold (see docs/methods/thresholds.md).
     min_support: int | None = None
     support_unit: str = ""
+    all_dyads: bool = False   # True when the source holds every dyad (the panel builds it for all pairs)
 
     def __post_init__(self) -> None:
         # Every value leaves compute() finished the same way: no row before both states existed, a coverage
@@ -86,7 +87,8 @@ class Indicator:
                 "method": self.method, "directions": list(self.directions),
                 "frequencies": list(self.frequencies), "directed": self.directed,
                 "higher_means": self.higher_means, "description": self.description,
-                "min_support": self.min_support, "support_unit": self.support_unit}
+                "min_support": self.min_support, "support_unit": self.support_unit,
+                "all_dyads": self.all_dyads}
 
 
 # Minimum support of indicators that do not set their own, by the canonical table(s) they read

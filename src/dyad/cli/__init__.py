@@ -28,6 +28,7 @@ COMMANDS = [
     "dyad.cli.agenda",
     "dyad.cli.show",
     "dyad.cli.idealpoints",
+    "dyad.cli.panel",
 ]
 
 

@@ -369,4 +369,5 @@ register(Indicator(
     source="votes, rollcalls", method="idealpoints", compute=distance, directions=("D5",),
     frequencies=("year", "session"), directed=False, higher_means="further apart",
     description="Absolute distance between the two countries' dynamic ordinal ideal points from UN General "
-                "Assembly votes (EM fit, random-walk bridging; Bailey, Strezhnev and Voeten 2017), per session."))
+                "Assembly votes (EM fit, random-walk bridging; Bailey, Strezhnev and Voeten 2017), per session.",
+    all_dyads=True))

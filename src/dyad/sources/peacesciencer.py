@@ -8,8 +8,9 @@ Tables are recognised by their columns, not their names:
 * state-year tables ``ccode`` (or ``gwcode``) ``, year, <numeric columns>`` (``archigossums``, democracy
   scores, NMC capabilities, ...): ``b = ''``;
 * dispute dyad-years (``dispnum, ccode1, ccode2, year, <x>midonset, hostlev, fatality``; COW MID and GML MID):
-  aggregated per directed dyad-year to ``<x>mid_disputes`` (ongoing disputes), ``<x>mid_onsets`` and
-  ``<x>mid_hostlev_max`` (highest hostility level, 1-5);
+  aggregated per directed dyad-year to ``<x>mid_disputes`` (ongoing disputes), ``<x>mid_onsets``,
+  ``<x>mid_hostlev_max`` (highest hostility level, 1-5) and ``<x>mid_fatality_max`` (highest fatality level,
+  0-6; the -9 "unknown" code is missing);
 * rivalry spells (``ccode1, ccode2, styear, endyear`` or ``start, end``): ``<table>`` = 1 in every year of a spell, both orders;
 * Archigos leader spells (``obsid, gwcode, leader, startdate, enddate, exit``): state-year
   ``archigos_entries`` (leaders taking office) and ``archigos_irregular_exits``.
@@ -132,11 +133,14 @@ def _disputes(frame: pd.DataFrame, name: str):
     prefix = onset[: -len("onset")] if onset else "mid"
     f = frame[ok].assign(a=a[ok], b=b[ok])
     f["hostlev"] = f["hostlev"].where(f["hostlev"] > 0)
+    # fatality levels 0 (none) ... 6 (over 999); -9 = unknown, missing
+    f["fatality"] = f["fatality"].where(f["fatality"] >= 0) if "fatality" in f else np.nan
     agg = f.groupby(["a", "b", "year"]).agg(disputes=("dispnum", "nunique"),
                                            onsets=(onset, "sum") if onset else ("dispnum", "size"),
-                                           hostlev_max=("hostlev", "max")).reset_index()
-    rows = _long(agg["a"], agg["b"], agg["year"], agg, ["disputes", "onsets", "hostlev_max"],
-                 {k: f"{prefix}_{k}" for k in ("disputes", "onsets", "hostlev_max")})
+                                           hostlev_max=("hostlev", "max"),
+                                           fatality_max=("fatality", "max")).reset_index()
+    names = ("disputes", "onsets", "hostlev_max", "fatality_max")
+    rows = _long(agg["a"], agg["b"], agg["year"], agg, list(names), {k: f"{prefix}_{k}" for k in names})
     return rows, reason
 
 
