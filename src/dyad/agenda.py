@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from dyad import indicators as registry
+from dyad import safety
 from dyad.countries import try_resolve
 
 SIGNS = {"+": 1, "+1": 1, "up": 1, "increase": 1, "-": -1, "-1": -1, "down": -1, "decrease": -1}
@@ -207,7 +208,7 @@ def _locate(name_or_path: str | Path) -> tuple[str, str]:
     if path.suffix in (".yaml", ".yml") or path.exists():
         if not path.exists():
             raise FileNotFoundError(f"agenda file {path} does not exist")
-        return path.read_text(encoding="utf-8"), str(path)
+        return safety.read_text(path), str(path)    # a regular file of bounded size (dyad.safety)
     name = str(name_or_path)
     if name in builtin_names():
         res = resources.files("dyad") / "agendas" / f"{name}.yaml"
@@ -228,7 +229,7 @@ def load(name_or_path: str | Path, *, strict: bool = True) -> Agenda:
 def loads(text: str, *, where: str = "<string>", strict: bool = True) -> Agenda:
     """Validate agenda YAML given as text; ``where`` names it in error messages."""
     try:
-        data = yaml.safe_load(text)
+        data = safety.load_yaml(text)   # safe, with bounded aliases and nesting
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
@@ -319,7 +320,7 @@ def load_weights(path: str | Path) -> Weights:
     if not path.exists():
         raise FileNotFoundError(f"weights file {path} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safety.load_yaml(safety.read_text(path))
     except yaml.YAMLError as exc:
         raise AgendaError(str(path), [f"not valid YAML: {exc}"], what="weights file") from None
     try:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from dyad import safety
 from dyad.countries import CountryError, resolve
 
 BUILTIN_DIR = Path(__file__).parent / "calendars"
@@ -79,8 +80,8 @@ class BadEntry:
     raw: str
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """A safe loader (libyaml when available) that remembers the line of every mapping (for messages)."""
+class _LineLoader(safety.BoundedLoader):
+    """A safe loader with bounded aliases and nesting that remembers the line of every mapping (for messages)."""
 
 
 def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -96,11 +97,13 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: 
 
 def _read_yaml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = safety.read_text(path)
+    except safety.LimitError as exc:
+        raise CalendarError(str(exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise CalendarError(f"{path}: cannot read the calendar file ({exc}); it must be UTF-8 text.") from exc
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 -- a SafeLoader subclass
+        doc = safety.load_yaml(text, _LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

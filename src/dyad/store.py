@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from dyad import engine, schema, sources
+from dyad import engine, safety, schema, sources
 
 ENV_STORE = "DYAD_STORE"
 ENV_INGEST_MEMORY = "DYAD_INGEST_MEMORY_LIMIT"
@@ -58,7 +58,7 @@ def sha256_file(path: Path) -> str:
 
 def _input_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file())
+        return safety.walk_files(path)
     return [path]
 
 
@@ -273,6 +273,8 @@ class Store:
         path = Path(path)
         if not path.exists():
             raise sources.SourceError(f"{path}: no such file or folder. Check the path given to --from.")
+        # a FIFO or device would hang the hash and the parse: refuse it before either starts
+        files = safety.check_input(path, archives=False)
         hashing = _Hashing(path)
         if not force and self._may_be_known(source, path):
             # the same source has loaded input of this size: settle "already ingested" before parsing
@@ -287,6 +289,9 @@ class Store:
         staged: dict[str, str] = {}
         try:
             with self._ingest_memory():
+                for f in files:
+                    if f.suffix.lower() == ".zip":
+                        safety.check_zip(f)        # names inside the archive, sizes within the limits
                 result = adapter.read(path, **options)
                 staged = result.stage(self.con, f"_staging_{ingest_id}")
                 sha, size, members = hashing.result()

@@ -59,4 +59,33 @@ def hostile_contents() -> dict[str, bytes]:
         "truncated_gzip": truncated_gzip(),
         "nul_bytes": b"\x00" * 2048,
         "only_newlines": b"\n\n\r\n\n",
+        "one_long_line": one_long_line(),
     }
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def traversal_zip() -> bytes:
+    """Members named outside the archive: dyad must refuse them, never read local files of those names."""
+    row = b"Country Name,Country Code,Year,Value\nChina,CHN,2000,1\n"
+    return zip_of({"../../x.csv": row, "/abs/x.csv": row})
+
+
+def zeros_zip(megabytes: int = 40) -> bytes:
+    """A small zip that unpacks a thousand times its size (a zip bomb in miniature)."""
+    return zip_of({"data.csv": b"\x00" * (megabytes << 20)})
+
+
+def hostile_archives() -> dict[str, bytes]:
+    return {"traversal_zip": traversal_zip(), "zeros_zip": zeros_zip()}
+
+
+def one_long_line(megabytes: int = 3) -> bytes:
+    """One row of several megabytes (beyond DYAD_MAX_LINE for GDELT), with no newline."""
+    return b"1," + b"a" * (megabytes << 20)

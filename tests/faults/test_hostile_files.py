@@ -69,6 +69,42 @@ def test_zip_named_as_the_adapter_expects(seeded, tmp_path, source):
         assert_refused(seeded, source, path)
 
 
+@pytest.mark.parametrize("kind", ["traversal_zip", "zeros_zip"])
+@pytest.mark.parametrize("source", adapter_names())
+def test_hostile_archive(seeded, tmp_path, source, kind):
+    """Issue 16, items 2 and 4: member names outside the archive and zip bombs are refused (or every row
+    quarantined); a local file named like a member is never read."""
+    from hostile import hostile_archives
+
+    (tmp_path / "x.csv").write_text("Country Name,Country Code,Year,Value\nChina,CHN,2000,1\n")
+    path = tmp_path / "sub" / "sub" / f"{kind}.zip"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(hostile_archives()[kind])
+    assert_refused(seeded, source, path)
+
+
+@pytest.mark.parametrize("source", adapter_names())
+def test_special_files(seeded, tmp_path, source):
+    """Issue 16, item 3: a FIFO, a link to /dev/zero and a folder holding a FIFO are refused at once."""
+    import os
+
+    from dyad import sources
+
+    for ext in extensions(sources.get(source))[:2]:
+        fifo = tmp_path / f"pipe{ext}"
+        os.mkfifo(fifo)
+        zero = tmp_path / f"zero{ext}"
+        zero.symlink_to("/dev/zero")
+        folder = tmp_path / f"folder{ext.replace('.', '_')}"
+        folder.mkdir()
+        os.mkfifo(folder / f"inner{ext}")
+        for path in (fifo, zero, folder):
+            before = fingerprint(seeded)
+            with pytest.raises(SourceError, match="not a regular file"):
+                seeded.ingest(source, path, force=True)
+            assert fingerprint(seeded) == before
+
+
 def _foreign_files(source: str):
     """Real files of other sources (read in place), plus the SIPRI register, which no adapter shares."""
     files = [("arms", "sipri_trade_register_all_1949_2024.csv"),

@@ -123,6 +123,7 @@ def empty_rejects() -> pd.DataFrame:
 
 def _unreadable() -> tuple[type[BaseException], ...]:
     """Exceptions that mean "this file cannot be parsed", from the parsers adapters use."""
+    import csv
     import gzip
     import zipfile
     import zlib
@@ -130,7 +131,7 @@ def _unreadable() -> tuple[type[BaseException], ...]:
     import pyreadr.custom_errors as rerr
 
     return (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, zipfile.BadZipFile,
-            gzip.BadGzipFile, zlib.error, EOFError, rerr.PyreadrError, rerr.LibrdataError)
+            gzip.BadGzipFile, zlib.error, EOFError, csv.Error, rerr.PyreadrError, rerr.LibrdataError)
 
 
 class Adapter(Protocol):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyad import engine, schema
+from dyad import engine, safety, schema
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
 from dyad.sources._tabular import fetch_zip, first_lines, header_fields, iso3_map
 
@@ -212,9 +212,13 @@ def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str]]:
     if path.is_file() and path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
-                names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
+                # checked names and sizes (dyad.safety): the archive's own members, never local files
+                members = safety.zip_members(path, zf, lambda n: n.lower().endswith(".csv"))
+                names = [i.filename for i in members]
                 small = [n for n in names if not re.search(r"BACI_", n, re.I)]
-                zf.extractall(workdir, members=small)
+                for info in members:
+                    if info.filename in small:
+                        safety.extract_member(path, zf, info, workdir)
         except zipfile.BadZipFile as exc:
             raise SourceError(f"{path}: not a readable zip ({exc}); download the BACI release again.") from exc
         data = [n for n in names if n not in small]
@@ -245,7 +249,7 @@ def read(path: Path, countries: str | list[str] | None = None, **_: object) -> R
         for n, member in enumerate(data):
             if is_zip:      # one year at a time: a release unpacks to tens of GB
                 with zipfile.ZipFile(path) as zf:
-                    f = Path(zf.extract(str(member), folder))
+                    f = safety.extract_member(path, zf, zf.getinfo(str(member)), folder)
             else:
                 f = member
             out = folder / f"part_{n:04d}.parquet" if staged else None

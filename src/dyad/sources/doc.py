@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from dyad import safety
 from dyad.documents.pipeline import index_terms, process
 from dyad.documents.reader import SUFFIXES
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
@@ -25,7 +26,7 @@ from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empt
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        files = [p for p in safety.walk_files(path) if p.suffix.lower() in SUFFIXES]
         if not files:
             raise SourceError(f"{path}: no documents ({', '.join(SUFFIXES)}) in this folder")
         return files

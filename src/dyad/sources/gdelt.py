@@ -35,9 +35,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from dyad import engine, schema
+from dyad import engine, safety, schema
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects, gdelt_download
 from dyad.sources import _eventref as ref
 
@@ -352,8 +353,99 @@ class _Session:
         return f"_gdelt_{stem}_{self.names}"
 
 
+def long_lines(path: Path, cap: int, chunk: int = 1 << 24) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Line numbers (1-based), start offsets and lengths of the lines of ``path`` longer than ``cap`` bytes.
+
+    One streaming pass (newlines found with numpy, about a gigabyte a second); memory stays at one chunk.
+    """
+    numbers, starts, lengths = [], [], []
+    line_no, line_start, base = 0, 0, 0
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            ends = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 10) + base
+            if len(ends):
+                begins = np.concatenate([[line_start], ends[:-1] + 1])
+                long = np.flatnonzero(ends - begins > cap)
+                numbers.append(line_no + 1 + long)
+                starts.append(begins[long])
+                lengths.append(ends[long] - begins[long])
+                line_no += len(ends)
+                line_start = int(ends[-1]) + 1
+            base += len(block)
+    if base - line_start > cap:         # a last line without a newline
+        numbers.append(np.array([line_no + 1]))
+        starts.append(np.array([line_start]))
+        lengths.append(np.array([base - line_start]))
+    if not numbers:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    return tuple(np.concatenate(x).astype(np.int64) for x in (numbers, starts, lengths))
+
+
+def _without_long_lines(session: _Session, path: Path, label: str, cap: int):
+    """A copy of ``path`` without its lines longer than ``cap``, the rejects for those lines, and a function
+    mapping a line of the copy to the line of the original; None when no line is that long."""
+    numbers, starts, lengths = long_lines(path, cap)
+    if not len(numbers):
+        return None
+    copy = session.tmp / f"{session.name('short')}.txt"
+    raws = []
+    with open(path, "rb") as src, open(copy, "wb") as dst:
+        pos = 0
+        for start, length in zip(starts.tolist(), lengths.tolist(), strict=True):
+            _copy_range(src, dst, pos, start)
+            src.seek(start)
+            raws.append(src.read(200).decode("utf-8", errors="replace") + "...")
+            pos = start + length + 1            # past the newline
+        _copy_range(src, dst, pos, None)
+    rejects = pd.DataFrame({
+        "file": label, "row": numbers,
+        "reason": [f"row is {n:,} bytes long, beyond dyad's limit of {cap:,} for one row (a SOURCEURL or other "
+                   f"field of that size?); set DYAD_MAX_LINE higher to load it" for n in lengths.tolist()],
+        "raw": raws})
+    shift = numbers - np.arange(len(numbers))      # kept lines before removed line i: numbers[i] - 1 - i
+
+    def original(rows: pd.Series) -> pd.Series:
+        r = rows.astype("int64").to_numpy()
+        return pd.Series(r + np.searchsorted(shift, r, side="right"), index=rows.index)
+
+    return copy, rejects, original
+
+
+def _copy_range(src, dst, start: int, end: int | None) -> None:
+    src.seek(start)
+    left = None if end is None else end - start
+    while left is None or left > 0:
+        block = src.read(1 << 22 if left is None else min(1 << 22, left))
+        if not block:
+            break
+        dst.write(block)
+        if left is not None:
+            left -= len(block)
+
+
 def parse_file(session: _Session, path: Path, staging: str, label: str | None = None,
                fast: bool = True) -> tuple[FileCount, pd.DataFrame]:
+    """Parse one plain file (see :func:`_parse_file`); rows longer than ``$DYAD_MAX_LINE`` bytes are set
+    aside first as rejects with their reason, so that no row is cut short or lost inside the CSV reader."""
+    label = label or str(path)
+    cut = _without_long_lines(session, path, label, safety.limit("DYAD_MAX_LINE"))
+    if cut is None:
+        return _parse_file(session, path, staging, label, fast)
+    copy, long_rejects, original = cut
+    try:
+        count, rejects = _parse_file(session, copy, staging, label, fast)
+    finally:
+        copy.unlink()
+    if len(rejects):
+        rejects = rejects.assign(row=original(rejects["row"]))
+    rejects = pd.concat([rejects, long_rejects], ignore_index=True).sort_values("row", kind="stable")
+    n = len(long_rejects)
+    return (FileCount(label, count.rows_read + n, count.rows_loaded, count.rows_rejected + n),
+            rejects.reset_index(drop=True))
+
+
+def _parse_file(session: _Session, path: Path, staging: str, label: str | None = None,
+                fast: bool = True) -> tuple[FileCount, pd.DataFrame]:
     """Parse and validate one plain (unzipped) file; append its good rows to ``staging``.
 
     Returns the file's counts and rejects. Raw exports go through the fast pass (:func:`_fast_sql`) and fall
@@ -499,7 +591,7 @@ def _fix_lines(rejects: pd.DataFrame, undecoded: pd.DataFrame, offset: int) -> p
 
 def _members(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+        return [p for p in safety.walk_files(path) if p.suffix.lower() in SUFFIXES]
     return [path]
 
 
@@ -556,13 +648,8 @@ def _plain_files(path: Path, tmp: Path):
         raise SourceError(f"{path}: not a readable zip archive ({exc}). Download it again "
                           "(dyad ingest gdelt --start ... verifies the checksum).") from exc
     with archive:
-        for info in archive.infolist():
-            if info.is_dir():
-                continue
-            target = tmp / "unzipped" / Path(info.filename).name
-            target.parent.mkdir(exist_ok=True)
-            with archive.open(info) as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+        for info in safety.zip_members(path, archive):
+            target = safety.extract_member(path, archive, info, tmp / "unzipped", flat=True)
             yield target, f"{path}!{info.filename}"
 
 

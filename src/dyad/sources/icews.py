@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dyad import countries
+from dyad import countries, safety
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
 from dyad.sources import _eventref as ref
 
@@ -266,7 +266,7 @@ def _kind(label: str, header: list[str]) -> str:
 
 def read(path: Path, **options) -> ReadResult:
     """Read ICEWS event files and dyad-year aggregates (a file or a folder of them)."""
-    files = (sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    files = ([p for p in safety.walk_files(path) if p.suffix.lower() in SUFFIXES]
              if path.is_dir() else [path])
     if not files:
         raise SourceError(f"{path}: no ICEWS files (*.tab, *.csv, *.rda) in this folder.")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyad import countries
+from dyad import countries, safety
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
 
 NAME = re.compile(r"^(?P<code>[A-Z]{2,3})_(?P<session>\d{1,3})_(?P<year>\d{4})\.txt$")
@@ -66,7 +66,7 @@ def read_text(path: Path) -> str:
 
 
 def _files(path: Path) -> tuple[list[Path], list[Path]]:
-    candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    candidates = safety.walk_files(path) if path.is_dir() else [path]
     good = [p for p in candidates if NAME.match(p.name)]
     other = [p for p in candidates if not NAME.match(p.name)]
     if not good:

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from dyad import countries
+from dyad import countries, safety
 from dyad.sources import FileCount, ReadResult, SimpleAdapter, SourceError, empty_rejects
 from dyad.sources._tabular import canonical, fetch_zip, first_lines, header_fields, rejects
 
@@ -143,11 +143,12 @@ def read(path: Path, **_: object) -> ReadResult:
         if path.is_file() and path.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(path) as zf:
-                    names = [n for n in zf.namelist() if n.lower().endswith(".csv")]
-                    zf.extractall(tmp, members=names)
+                    # the archive's own members, never a local file of the same name (see dyad.safety)
+                    names = [safety.extract_member(path, zf, info, Path(tmp))
+                             for info in safety.zip_members(path, zf, lambda n: n.lower().endswith(".csv"))]
             except zipfile.BadZipFile as exc:
                 raise SourceError(f"{path}: not a readable zip ({exc}); download it again.") from exc
-            candidates = sorted(Path(tmp).joinpath(n) for n in names)
+            candidates = sorted(names)
         elif path.is_file():
             candidates = [path]
         else:
