@@ -287,8 +287,12 @@ ATTRIBUTIONS: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(rf"{_QTEXT},?\s+{_VERB}\s+{_PERSON}(?:,\s+{_ROLE})?(?=[.;,]|$)"), "?verb"),
     (re.compile(rf"(?:(?<=[.;:]\s)|(?<=^)|(?<=,\s))(?:{_BEFORE})?{_PERSON}(?:,\s+{_ROLE},|\s+(?:of|at)\s+{_ORG})?\s+"
                 rf"{_VERB}(?:\s+that)?[:,]?\s+{_QTEXT}"), "?verb"),
-    (re.compile(rf"(?:(?<=[.;:]\s)|(?<=^)|(?<=,\s))(?:{_BEFORE})?{_PERSON}(?:,\s+{_ROLE},|\s+(?:of|at)\s+{_ORG})?\s+"
+    (re.compile(rf"(?:(?<=[.;:]\s)|(?<=^)|(?<=,\s))(?:{_BEFORE})?{_PERSON}(?:,\s+{_ROLE},|\s+(?:of|at)\s+{_ORG})?,?\s+"
                 rf"{_VERB}\s+that\s+{_TEXT}"), "?verb"),
+    # initials make a name unmistakable: a role may stand before it without a comma ("Deputy Foreign
+    # Minister P.A. Zharov said that ...", "The former ambassador G.I. Rudnev noted that ...")
+    (re.compile(rf"(?:(?<=[.;:]\s)|(?<=^))(?P<before>[A-Za-z][\w .'-]{{0,80}}?\s)?(?P<person>{_INITIALS})"
+                rf"(?:,\s+{_ROLE},)?\s+{_VERB}(?:\s+that)?[:,]?\s+{_TEXT}"), "?verb"),
 )
 _VIEW = {"view": "in the view of", "opinion": "in the opinion of"}
 TITLES = frozenset("""professor prof dr president minister deputy director head ambassador chairman chairwoman chair
@@ -491,6 +495,15 @@ def _title_line(line: str) -> bool:
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
         return False          # a publisher's name in capitals
     return not re.search(r"[.;]$", line)
+
+
+def marker_numbers(text: str, numbers: set[int]) -> list[int]:
+    """Known footnote numbers whose markers (``[N]`` or glued to a word or punctuation) occur in a text."""
+    if not numbers:
+        return []
+    alt = "|".join(str(n) for n in sorted(numbers, reverse=True))
+    found = re.findall(rf"\[({alt})\]|(?<=[a-z\u00e0-\u017f.,;:)\]\"\u201d\u2019'])({alt})(?=[\s.,;:)]|$)", text)
+    return [int(a or b) for a, b in found]
 
 
 def strip_markers(text: str, numbers: set[int]) -> str:
