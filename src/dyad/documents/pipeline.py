@@ -140,9 +140,56 @@ def index_terms(segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def search_terms(text: str) -> list[str]:
-    """Search tokens: lower-case words and numbers (``g20`` stays one token), British and US spellings apart."""
-    import re
+    """Search tokens: lower-case words and numbers (``g20`` stays one token), British and US spellings apart.
 
+    Russian words (Cyrillic) are reduced to their Snowball stem, so "Россия" finds "России"; Chinese text
+    (runs of Han characters, written without spaces) is cut into words by jieba's segmenter (search mode), so
+    "贸易" finds "两国贸易额". English words are kept as written.
+    """
     from dyad.documents.text import FUNCTION_WORDS, normalise
 
-    return [t for t in re.findall(r"[^\W_]+", normalise(text)) if t not in FUNCTION_WORDS] if text else []
+    if not text:
+        return []
+    out: list[str] = []
+    for token in re.findall(r"[^\W_]+", normalise(text)):
+        if token in FUNCTION_WORDS:
+            continue
+        if _HAN.search(token):
+            out.extend(_chinese_words(token))
+        elif _CYRILLIC.search(token):
+            if token not in _STOP_RU:
+                out.append(_russian_stem(token))
+        else:
+            out.append(token)
+    return out
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _chinese_words(token: str) -> list[str]:
+    """Han runs segmented by jieba in search mode (a long word also gives its dictionary sub-words:
+    "贸易额" -> 贸易, 贸易额), the same for documents and queries."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w in (x.strip() for x in jieba.cut_for_search(token)) if w and not _STOP_ZH.get(w)]
+
+
+_STOP_RU = frozenset("и в во не на с со по к о об от до из за для что как а но же ли бы то это".split())
+_STOP_ZH = dict.fromkeys("的 了 和 与 在 是 也 及 对 为 等 并 而 将".split(), True)
+
+
+def _russian_stem(token: str) -> str:
+    import snowballstemmer
+
+    global _RU
+    if _RU is None:
+        _RU = snowballstemmer.stemmer("russian")
+    return _RU.stemWord(token)
+
+
+_RU = None
