@@ -187,8 +187,8 @@ def write_pdf(path: Path, pages: list[list[str]] | None = None, bold: set[str] |
 
 
 # A second report, one page without page breaks: endnotes under a "Notes" heading with bracketed markers,
-# "Recommendation N:" proposals, a numbered list that is not a proposal, an unattributed quotation and one
-# without role or organisation (neither may be extracted), and an about-the-network block at the end.
+# "Recommendation N:" proposals, a numbered list that is not a proposal, an unattributed quotation (not
+# extracted) and one without role or organisation (extracted with an empty role), and an about-the-network block at the end.
 BRIEF: list[list[str]] = [[
     "POLICY BRIEF",
     "Central Asia Between Two Partners",
@@ -245,7 +245,10 @@ BRIEF_EXPECTED = {
               "Investment Bank."),
         ("2", "Open scholarship programmes for Central Asian students in Europe."),
     ],
-    "quotes": [("Marat Tokayev", "Chief Economist", "Eurasian Development Bank", "the region no longer wants to choose")],
+    # Viktor Lee is named: an attributed quotation without role or organisation counts (issue 17); the
+    # anonymous senior diplomat does not
+    "quotes": [("Marat Tokayev", "Chief Economist", "Eurasian Development Bank", "the region no longer wants to choose"),
+               ("Viktor Lee", "", "", "neutrality is expensive")],
     "list_items": ["1", "2", "3"],
     "organisations": {"CSTO", "SCO", "AIIB"},
     "countries": {"KAZ", "UZB", "RUS", "CHN"},

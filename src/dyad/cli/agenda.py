@@ -192,6 +192,61 @@ def agenda_validate(path, lenient):
     \b
         dyad agenda validate my-agenda.yaml
     """
+    _validate(path, lenient)
+
+
+@agenda_group.command("check")
+@click.argument("path")
+@lenient_option
+def agenda_check(path, lenient):
+    """Same as ``validate``: check an agenda file and list every problem (exit status 2 if any).
+
+    Example:
+
+    \b
+        dyad agenda check agenda.yaml
+    """
+    _validate(path, lenient)
+
+
+@agenda_group.command("draft")
+@click.argument("doc_id")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), required=True,
+              help="YAML file to write the draft agenda to.")
+@click.option("--countries", nargs=2, help="The agenda's two countries (default: the two the document names most).")
+@click.option("--evaluation-start", type=int, help="First evaluated year (default: the document's year).")
+@click.pass_obj
+def agenda_draft(obj, doc_id, output, countries, evaluation_start):
+    """Turn a stored document's numbered proposals into a draft agenda (YAML) to edit and check.
+
+    Directions come from the directions lexicon, candidate indicators with expected signs from the
+    registry's metadata; proposals nothing fits get `evidence: none`.
+
+    Example:
+
+    \b
+        dyad agenda draft 3f2a9c -o agenda.yaml
+        dyad agenda check agenda.yaml
+        dyad scorecard CHN RUS --agenda agenda.yaml
+    """
+    from pathlib import Path
+
+    from dyad import agenda_draft as drafting
+
+    pair = tuple(resolve(c) for c in countries) if countries else None
+    with obj.store(read_only=True) as store:
+        try:
+            data = drafting.draft(store, doc_id, countries=pair, evaluation_start=evaluation_start)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from None
+    Path(output).write_text(drafting.to_yaml(data), encoding="utf-8")
+    links = sum(len(p.get("indicators", [])) for p in data["proposals"])
+    none = sum(p.get("evidence") == "none" for p in data["proposals"])
+    click.echo(f"{output}: {len(data['proposals'])} proposals, {links} candidate indicator links, "
+               f"{none} with evidence: none")
+
+
+def _validate(path, lenient):
     agenda = _agenda(path, lenient)
     links = sum(len(p.links) for p in agenda.proposals)
     click.echo(f"{agenda.path}: valid -- {len(agenda.directions)} directions, {len(agenda.proposals)} proposals, "

@@ -121,4 +121,24 @@ def show_cmd(obj, doc_id: str, what: str | None, fmt: str) -> None:
     show(segs.drop(columns=["meta"]).assign(text=segs["text"].str.slice(0, 100)), fmt)
 
 
+@doc_group.command("delete")
+@click.argument("doc_id")
+@click.pass_obj
+def delete_cmd(obj, doc_id: str) -> None:
+    """Remove a stored document (DOC_ID or a unique prefix): its record, segments and search index.
+
+    Example:
+
+    \b
+        dyad doc delete 3f2a9c
+    """
+    with obj.store() as store:
+        try:
+            gone = ds.delete(store, doc_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from None
+    rows = ", ".join(f"{n} {t}" for t, n in gone["removed"].items())
+    click.echo(f"deleted {gone['doc_id']} ({gone['title'] or 'untitled'}): {rows}")
+
+
 COMMANDS = [doc_group]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pandas as pd
 from dyad.documents import clean as cl
 from dyad.documents import extract as ex
 from dyad.documents.reader import read_pages
-from dyad.documents.segment import Block, document_vocabulary, join_lines, segment
+from dyad.documents.segment import Block, document_vocabulary, segment
 from dyad.sources import SourceError
 
 ID_LENGTH = 12
@@ -39,6 +40,7 @@ class Document:
     organisations: dict[str, int] = field(default_factory=dict)
     countries: dict[str, int] = field(default_factory=dict)
     removed: dict[str, list[str]] = field(default_factory=dict)
+    affiliations: tuple[str, ...] = ()        # one per author ("" when the title page gives none)
 
     @property
     def text(self) -> str:
@@ -60,11 +62,12 @@ class Document:
             rows.append(dict(kind=kind, number=number, text=text, direction=direction, meta=meta, block=i))
         for f in self.footnotes:
             rows.append(dict(kind="footnote", number=str(f.number), text=f.text, direction=None,
-                             meta={"url": f.url, "date": f.date, "accessed": f.accessed}, block=None))
+                             meta={"url": f.url, "date": f.date, "accessed": f.accessed, "language": f.language,
+                                   "cited_in": None if f.cited_in is None else f.cited_in + 1}, block=None))
         for q in self.quotes:
             rows.append(dict(kind="quote", number="", text=q.text, direction=None,
                              meta={"person": q.person, "role": q.role, "organisation": q.organisation,
-                                   "segment": q.block + 1}, block=q.block))
+                                   "verb": q.verb, "segment": q.block + 1}, block=q.block))
         frame = pd.DataFrame(rows)
         frame.insert(0, "seq", range(1, len(frame) + 1))
         frame.insert(0, "doc_id", self.doc_id)
@@ -76,6 +79,7 @@ class Document:
                 "removed": {k: len(v) for k, v in self.removed.items()},
                 "counts": {"blocks": len(self.blocks), "footnotes": len(self.footnotes),
                            "proposals": len(self.proposals), "quotes": len(self.quotes)}}
+        meta["affiliations"] = dict(zip(self.authors, self.affiliations, strict=False))
         return dict(doc_id=self.doc_id, title=self.title, authors="; ".join(self.authors), date=self.date,
                     file=self.file, sha256=self.sha256, text=self.text, meta=json.dumps(meta, sort_keys=True))
 
@@ -85,25 +89,39 @@ def process(path: Path) -> Document:
     path = Path(path)
     pages = read_pages(path)
     removed: dict[str, list[str]] = {}
-    pages = cl.strip_page_furniture(pages, removed)
+    pages = cl.strip_leading_publisher_pages(pages, removed)
+    pages = cl.strip_page_furniture(pages, removed, title_page=True)
     pages = cl.strip_publisher(pages, removed)
-    title, authors, used = ex.title_and_authors(pages[0])
+    title, people, used = ex.title_page(pages[0])
     date = ex.parse_date("\n".join(pages[0][:used + 4]))
-    pages = [pages[0][used:]] + pages[1:]
+    rest = pages[0][used:]
+    # the title page's foot: place and year, a date ("Moscow 2020", "May 2022") -- not body text
+    while rest and (not rest[0].strip() or ex.PLACE_YEAR.match(rest[0].strip())
+                    or re.fullmatch(rf"(?:\d{{1,2}}\s+)?{ex._M}\s+\d{{4}}", rest[0].strip())):
+        if rest[0].strip():
+            removed.setdefault("title_page", []).append(rest[0].strip())
+        rest = rest[1:]
+    pages = [rest] + pages[1:]
     pages, raw_notes = cl.split_footnotes(pages, removed)
-    body = cl.join_pages(pages)
+    body = cl.join_pages(pages, title_page=used > 0)
     vocab = document_vocabulary(body + [line for _, lines in raw_notes for line in lines])
     numbers = {n for n, _ in raw_notes}
-    blocks = tuple(Block(b.kind, ex.strip_markers(b.text, numbers), b.number) for b in segment(body, vocab))
+    raw_blocks = segment(body, vocab)
+    cited: dict[int, int] = {}
+    for i, b in enumerate(raw_blocks):
+        for n in ex.marker_numbers(b.text, numbers):
+            cited.setdefault(n, i)
+    blocks = tuple(Block(b.kind, ex.strip_markers(b.text, numbers), b.number) for b in raw_blocks)
     if not blocks:
         raise SourceError(f"{path}: no body text left after cleaning; is it a report (or a scanned PDF "
                           "that needs OCR first)?")
-    notes = tuple(ex.footnote(n, join_lines(lines, vocab)) for n, lines in raw_notes)
+    notes = tuple(ex.footnote(n, cl.join_note_lines(lines, vocab), cited.get(n)) for n, lines in raw_notes)
     full = "\n".join(b.text for b in blocks)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return Document(
-        doc_id=sha[:ID_LENGTH], file=str(path.resolve()), sha256=sha, title=title, authors=tuple(authors),
-        date=date, blocks=blocks, footnotes=notes, proposals=tuple(ex.proposals(list(blocks))),
+        doc_id=sha[:ID_LENGTH], file=str(path.resolve()), sha256=sha, title=title,
+        authors=tuple(a for a, _ in people), affiliations=tuple(f for _, f in people),
+        date=date, blocks=blocks, footnotes=notes, proposals=tuple(ex.proposal_section_items(list(blocks))),
         quotes=tuple(ex.quotes(list(blocks))), organisations=ex.organisation_mentions(full),
         countries=ex.country_mentions(full), removed=removed)
 
@@ -122,9 +140,56 @@ def index_terms(segments: pd.DataFrame) -> pd.DataFrame:
 
 
 def search_terms(text: str) -> list[str]:
-    """Search tokens: lower-case words and numbers (``g20`` stays one token), British and US spellings apart."""
-    import re
+    """Search tokens: lower-case words and numbers (``g20`` stays one token), British and US spellings apart.
 
+    Russian words (Cyrillic) are reduced to their Snowball stem, so "Россия" finds "России"; Chinese text
+    (runs of Han characters, written without spaces) is cut into words by jieba's segmenter (search mode), so
+    "贸易" finds "两国贸易额". English words are kept as written.
+    """
     from dyad.documents.text import FUNCTION_WORDS, normalise
 
-    return [t for t in re.findall(r"[^\W_]+", normalise(text)) if t not in FUNCTION_WORDS] if text else []
+    if not text:
+        return []
+    out: list[str] = []
+    for token in re.findall(r"[^\W_]+", normalise(text)):
+        if token in FUNCTION_WORDS:
+            continue
+        if _HAN.search(token):
+            out.extend(_chinese_words(token))
+        elif _CYRILLIC.search(token):
+            if token not in _STOP_RU:
+                out.append(_russian_stem(token))
+        else:
+            out.append(token)
+    return out
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+def _chinese_words(token: str) -> list[str]:
+    """Han runs segmented by jieba in search mode (a long word also gives its dictionary sub-words:
+    "贸易额" -> 贸易, 贸易额), the same for documents and queries."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w in (x.strip() for x in jieba.cut_for_search(token)) if w and not _STOP_ZH.get(w)]
+
+
+_STOP_RU = frozenset("и в во не на с со по к о об от до из за для что как а но же ли бы то это".split())
+_STOP_ZH = dict.fromkeys("的 了 和 与 在 是 也 及 对 为 等 并 而 将".split(), True)
+
+
+def _russian_stem(token: str) -> str:
+    import snowballstemmer
+
+    global _RU
+    if _RU is None:
+        _RU = snowballstemmer.stemmer("russian")
+    return _RU.stemWord(token)
+
+
+_RU = None

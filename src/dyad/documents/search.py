@@ -107,3 +107,26 @@ def items(store, doc_id: str, kind: str) -> pd.DataFrame:
                              "organisation": meta.map(lambda m: m.get("organisation")), "quote": frame["text"],
                              "segment": meta.map(lambda m: m.get("segment"))})
     raise ValueError(f"unknown item kind {kind!r}; use proposal, footnote or quote")
+
+
+def delete(store, doc_id: str) -> dict:
+    """Remove a document (id or unique prefix) with its segments and search index, in one transaction.
+
+    The provenance rows of single-file ingests of the same bytes are marked ``deleted`` (kept as the record
+    of what was done), so ``dyad doc add`` of the file adds it again instead of reporting it as already
+    added. Returns the id, title and the number of rows removed per table."""
+    full = resolve_id(store, doc_id)
+    record = document(store, full)
+    counts = {}
+    store._run("BEGIN TRANSACTION")
+    try:
+        for table in ("segment_terms", "segments", "documents"):
+            if store.has_table(table):
+                counts[table] = int(store._run(f"DELETE FROM {table} WHERE doc_id = ?", [full])[0][0])
+        store._run("UPDATE provenance SET status = 'deleted', message = ? WHERE source = 'doc' AND sha256 = ? "
+                   "AND status = 'ok'", [f"document {full} deleted", record["sha256"]])
+        store._run("COMMIT")
+    except BaseException:
+        store._run("ROLLBACK")
+        raise
+    return {"doc_id": full, "title": record["title"], "removed": counts}

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-LIST_ITEM = re.compile(r"^\s*(?:(?P<num>\d{1,2})[.)]|\((?P<alpha>[a-z]|\d{1,2})\)|(?P<bullet>[\u2022\u25aa\u2013*-]))\s+(?P<text>\S.*)$")
+LIST_ITEM = re.compile(r"^\s*(?:(?P<num>\d{1,2})[.)]|\((?P<alpha>[a-z]|\d{1,2})\)|(?P<letter>[a-h])\)|"
+                       r"(?P<bullet>[\u2022\u25aa\u2013*-]))\s+(?P<text>\S.*)$")
 KEEP_HYPHEN_PREFIXES = frozenset(
     "well self non co anti multi long short high low large small so full half cross inter post pre "
     "state military decision policy euro sino russo".split())
@@ -85,6 +86,30 @@ def _split_items(lines: list[str]) -> list[list[str]]:
     return parts
 
 
+_ENDS = re.compile(r"[.!?:;\"\u201d\u2019)]\d{0,3}$")
+
+
+def _rejoin_columns(raw_blocks: list[list[str]]) -> list[list[str]]:
+    """Rejoin a paragraph cut by a column or page break (a blank line inside it): the block before the
+    break has more than one line or opens a list item, its last line ends no sentence (or ends in a cut
+    word), and the next block starts in lower case or goes on a sentence left open."""
+    out: list[list[str]] = []
+    for raw in raw_blocks:
+        if out:
+            prev = out[-1]
+            last = prev[-1].strip()
+            open_end = not _ENDS.search(last)
+            body_like = len(prev) > 1 or LIST_ITEM.match(prev[0]) is not None
+            nxt = raw[0].strip()
+            starts_item = LIST_ITEM.match(nxt) is not None or ITEM_LEAD.match(nxt) is not None
+            if open_end and body_like and not starts_item and not _is_heading(raw) and not _is_heading(prev) and \
+                    (nxt[:1].islower() or last.endswith("-") or len(raw) > 1):
+                prev.extend(raw)
+                continue
+        out.append(list(raw))
+    return out
+
+
 def segment(lines: list[str], vocabulary: set[str] | None = None) -> list[Block]:
     """Blocks of a cleaned body."""
     vocab = vocabulary if vocabulary is not None else document_vocabulary(lines)
@@ -95,7 +120,7 @@ def segment(lines: list[str], vocabulary: set[str] | None = None) -> list[Block]
         elif raw_blocks[-1]:
             raw_blocks.append([])
     blocks: list[Block] = []
-    for raw in (b for b in raw_blocks if b):
+    for raw in _rejoin_columns([b for b in raw_blocks if b]):
         if _is_heading(raw):
             text = raw[0].strip()
             m = re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(.*)$", text)
@@ -104,7 +129,7 @@ def segment(lines: list[str], vocabulary: set[str] | None = None) -> list[Block]
         for part in _split_items(raw):
             m = LIST_ITEM.match(part[0])
             if m:
-                number = m.group("num") or m.group("alpha") or ""
+                number = m.group("num") or m.group("alpha") or m.group("letter") or ""
                 blocks.append(Block("list_item", _join([m.group("text")] + part[1:], vocab), number))
             else:
                 blocks.append(Block("paragraph", _join(part, vocab)))
