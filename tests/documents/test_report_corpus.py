@@ -11,12 +11,14 @@ import scoring
 
 from dyad.documents.pipeline import process
 
-KINDS = ("txt", "pdf")
+KINDS = ("txt", "pdf", "txt-no-form-feeds")
 
 
 def _render(spec, kind, folder):
-    path = folder / f"{spec['name']}.{kind}"
-    return corpus.write_text(spec, path) if kind == "txt" else corpus.write_pdf(spec, path)
+    path = folder / f"{spec['name']}-{kind}.{kind[:3]}"
+    if kind == "pdf":
+        return corpus.write_pdf(spec, path)
+    return corpus.write_text(spec, path, form_feeds=kind == "txt")
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +43,12 @@ def test_insample_every_item(insample, name, kind):
 
 def test_insample_text_and_pdf_agree(insample):
     for spec in insample_specs.SPECS:
-        txt, pdf = insample[(spec["name"], "txt")][1], insample[(spec["name"], "pdf")][1]
-        assert [b.text for b in txt.blocks] == [b.text for b in pdf.blocks]
-        assert txt.footnotes == pdf.footnotes
-        assert txt.quotes == pdf.quotes
+        txt = insample[(spec["name"], "txt")][1]
+        for other in ("pdf", "txt-no-form-feeds"):
+            doc = insample[(spec["name"], other)][1]
+            assert [b.text for b in txt.blocks] == [b.text for b in doc.blocks]
+            assert txt.footnotes == doc.footnotes
+            assert txt.quotes == doc.quotes
 
 
 def test_publisher_page_is_not_the_title(insample):
