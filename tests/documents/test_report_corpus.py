@@ -64,3 +64,23 @@ def test_doubled_url_and_language_note():
     assert undouble("http://a.example/x?u=http://b.example") == "http://a.example/x?u=http://b.example"
     note = footnote(3, "Address // Site. 01.03.2018. URL: http://a.example/1http://a.example/1 (In Russian)")
     assert (note.url, note.date, note.language) == ("http://a.example/1", "2018-03-01", "ru")
+
+
+def test_cli_shows_language_citing_segment_and_verb(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from dyad.cli import cli
+
+    spec = insample_specs.S1
+    db = str(tmp_path / "s.duckdb")
+    run = CliRunner()
+    doc_id = run.invoke(cli, ["--store", db, "doc", "add", str(corpus.write_text(spec, tmp_path / "r.txt"))]).stdout.strip()
+    notes = json.loads(run.invoke(cli, ["--store", db, "doc", "show", doc_id, "--footnotes", "--format", "json"]).stdout)
+    assert [n["language"] for n in notes] == [v[2] for v in spec["expected_notes"].values()]
+    segs = json.loads(run.invoke(cli, ["--store", db, "doc", "show", doc_id, "--format", "json"]).stdout)["segments"]
+    by_seq = {s["seq"]: s["text"] for s in segs}
+    assert by_seq[notes[0]["cited_in"]].startswith("Central Asia is the region")
+    quotes = json.loads(run.invoke(cli, ["--store", db, "doc", "show", doc_id, "--quotes", "--format", "json"]).stdout)
+    assert [(q["person"], q["verb"]) for q in quotes] == [(q[0], q[1]) for q in spec["quotes"]]
