@@ -9,9 +9,9 @@ work and first scored once, at its end; results in docs/methods/words.md). Text 
 from __future__ import annotations
 
 import corpus
-import heldout_specs
 import pytest
 import scoring
+from heldout import heldout_specs
 
 from dyad.documents.pipeline import process
 

@@ -80,7 +80,11 @@ def strip_page_furniture(pages: list[list[str]], removed: dict, title_page: bool
     """Remove page numbers, then running headers and footers. With ``title_page`` the first page is left
     alone and not counted (a report's running title repeats its title, which the title page must keep)."""
     if title_page and len(pages) > 1:
-        return pages[:1] + strip_page_furniture(pages[1:], removed, known=_title_phrases(pages[0]))
+        first = list(pages[0])
+        last = next((i for i in range(len(first) - 1, -1, -1) if first[i].strip()), None)
+        if last is not None and PAGE_NUMBER.match(first[last]):     # a title page run into page 1's text
+            removed.setdefault("page_numbers", []).append(first.pop(last).strip())
+        return [first] + strip_page_furniture(pages[1:], removed, known=_title_phrases(first))
     out = []
     for page in pages:
         drop = {i for i in _edges(page) if PAGE_NUMBER.match(page[i])}

@@ -96,8 +96,11 @@ def process(path: Path) -> Document:
     date = ex.parse_date("\n".join(pages[0][:used + 4]))
     rest = pages[0][used:]
     # the title page's foot: place and year, a date ("Moscow 2020", "May 2022") -- not body text
+    # ... and, in a text without page breaks, the first body page's running title right after it
+    echo = cl._title_phrases(pages[0][:used])
     while rest and (not rest[0].strip() or ex.PLACE_YEAR.match(rest[0].strip())
-                    or re.fullmatch(rf"(?:\d{{1,2}}\s+)?{ex._M}\s+\d{{4}}", rest[0].strip())):
+                    or re.fullmatch(rf"(?:\d{{1,2}}\s+)?{ex._M}\s+\d{{4}}", rest[0].strip())
+                    or cl._is_title_echo(rest[0], echo)):
         if rest[0].strip():
             removed.setdefault("title_page", []).append(rest[0].strip())
         rest = rest[1:]

@@ -29,6 +29,8 @@ def read_pages(path: Path) -> list[list[str]]:
     # Control characters (NUL and the like) are never text; tab, newline and form feed (page break) stay.
     text = _CONTROL.sub("", text)
     pages = [[line.rstrip() for line in page.split("\n")] for page in text.split("\f")]
+    if len(pages) == 1:
+        pages = split_at_page_numbers(pages[0])
     while pages and not any(line.strip() for line in pages[-1]):
         pages.pop()
     if not pages:
@@ -38,6 +40,39 @@ def read_pages(path: Path) -> list[list[str]]:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_BARE_NUMBER = re.compile(r"^\s*[-\u2013\u2014]?\s*(\d{1,4})\s*[-\u2013\u2014]?\s*$")
+
+
+def split_at_page_numbers(lines: list[str]) -> list[list[str]]:
+    """Pages of a text written without form feeds (some converters leave them out): a page ends after a
+    bare page number on its own line after a blank line, when the numbers found so rise from page to page
+    (a lone number in a table does not). With fewer than two such numbers the text stays one page."""
+    breaks, last = [], 0
+    for i, line in enumerate(lines):
+        m = _BARE_NUMBER.match(line)
+        if not m:
+            continue
+        before = i == 0 or not lines[i - 1].strip()
+        if before and int(m.group(1)) > last:
+            breaks.append(i)
+            last = int(m.group(1))
+    if len(breaks) < 2:
+        return [lines]
+    # a publisher's page in front ("About ..." ... "www." / copyright / ISBN line) is a page of its own
+    first = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    if re.match(r"^\s*about\b", lines[first], re.IGNORECASE):
+        imprint = next((i for i in range(first, min(first + 30, breaks[0]))
+                        if re.search(r"(?:^|\s)www\.|\u00a9|\bcopyright\b|\bISBN\b|all rights reserved",
+                                     lines[i], re.IGNORECASE)), None)
+        if imprint is not None:
+            breaks.insert(0, imprint)
+    pages, start = [], 0
+    for i in breaks:
+        pages.append(lines[start:i + 1])
+        start = i + 1
+    if start < len(lines):
+        pages.append(lines[start:])
+    return pages
 
 
 # Limits on what one PDF may cost (overridable by environment variables, documented in docs/methods/words.md):

@@ -101,10 +101,13 @@ def items(store, doc_id: str, kind: str) -> pd.DataFrame:
     if kind == "footnote":
         return pd.DataFrame({"number": frame["number"].astype(int), "text": frame["text"],
                              "url": meta.map(lambda m: m.get("url")), "date": meta.map(lambda m: m.get("date")),
-                             "accessed": meta.map(lambda m: m.get("accessed"))})
+                             "accessed": meta.map(lambda m: m.get("accessed")),
+                             "language": meta.map(lambda m: m.get("language")),
+                             "cited_in": meta.map(lambda m: m.get("cited_in"))})
     if kind == "quote":
         return pd.DataFrame({"person": meta.map(lambda m: m.get("person")), "role": meta.map(lambda m: m.get("role")),
-                             "organisation": meta.map(lambda m: m.get("organisation")), "quote": frame["text"],
+                             "organisation": meta.map(lambda m: m.get("organisation")),
+                             "verb": meta.map(lambda m: m.get("verb")), "quote": frame["text"],
                              "segment": meta.map(lambda m: m.get("segment"))})
     raise ValueError(f"unknown item kind {kind!r}; use proposal, footnote or quote")
 
