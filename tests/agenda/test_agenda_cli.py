@@ -84,19 +84,18 @@ def test_builtin_scorecard_on_un_votes(unvotes_store, shared_data):
 
     card = scorecard(unvotes_store, load("russia-china-2018", strict=False), "CHN", "RUS")
     assert [p.id for p in card.proposals] == [f"P{i}" for i in range(1, 13)]
-    wide = pd.read_csv(shared_data / "unvotes" / "un_votes_CN_RU_wide.csv").dropna(subset=["CN", "RU"])
-    wide["year"] = wide["date"].str[:4].astype(int)
-    yearly = wide.assign(same=wide["CN"] == wide["RU"]).groupby("year")["same"].agg(["mean", "size"])
-    yearly = yearly[yearly["size"] >= 20]          # the agenda's min_n
+    from unxml_raw import china_russia_yearly
+
+    # Voeten's wide export to 2019, then the UN's own records (read with json/pandas) to 2026
+    yearly = china_russia_yearly(min_n=20)          # the agenda's min_n
+    base = yearly.loc[2013:2017, "mean"]
     evaluation = yearly.loc[2018:, "mean"]
     p5 = {e.indicator: e for e in card.proposals[4].evidence}
     change = p5["un_agreement"].change
-    # the release ends in 2019 (2020 is thin): two evaluation years, so the weaker design, anchored on 2017
-    assert change.design == "change and trend since the last pre-evaluation year (weaker)"
-    assert change.base_mean == pytest.approx(yearly.loc[2017, "mean"])
-    assert change.eval_mean == pytest.approx(evaluation.mean())
-    assert change.n_eval == len(evaluation) and "left out 2020" in p5["un_agreement"].note
+    # with the UN's records to 2025 there are >= 3 years on each side: the windows design
+    assert change.design.startswith("windows")
+    assert change.base_mean == pytest.approx(base.mean()) and change.eval_mean == pytest.approx(evaluation.mean())
+    assert change.n_eval == len(evaluation) and "left out 2026" in p5["un_agreement"].note
     from scipy import stats
-    points = yearly.loc[2017:, "mean"]
-    assert change.p_value == pytest.approx(stats.linregress(points.index, points.to_numpy()).pvalue)
+    assert change.p_value == pytest.approx(stats.ttest_ind(evaluation, base, equal_var=False).pvalue)
     assert all(p.verdict != "not measurable" or p.reason() for p in card.proposals)

@@ -23,7 +23,9 @@ def _independent_agreement() -> pd.Series:
 
 @pytest.fixture(scope="module")
 def agreement(unvotes_store):
-    return from_indicator(unvotes_store, "CHN", "RUS", "un_agreement", by="year", min_n=10)
+    # Voeten's release only (to 14 Jan 2020), the data docs/methods/cycles.md reports on; the UN's records
+    # that continue the series to 2026 are left out here
+    return from_indicator(unvotes_store, "CHN", "RUS", "un_agreement", by="year", min_n=10, end="2020-01-14")
 
 
 def test_series_is_the_published_agreement(agreement):

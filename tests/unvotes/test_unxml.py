@@ -377,3 +377,15 @@ DEVIATIONS = {1958: +1, 1960: +1, 1963: -1, 1965: +1, 1992: -1, 1993: -1, 1994: 
 def test_membership_counts_match_the_published_table():
     for year, published in PUBLISHED_MEMBERS.items():
         assert len(unmembership.members(f"{year}-12-31")) == published + DEVIATIONS.get(year, 0), year
+
+
+def test_real_china_russia_series_equals_raw_files_1971_2026(unvotes_store):
+    """Every year, Voeten's wide export and the UN's JSON read with json/pandas in tests/unxml_raw.py."""
+    from unxml_raw import china_russia_yearly
+
+    ref = china_russia_yearly()
+    got = al.alignment(unvotes_store, "CHN", "RUS", by="year").to_frame(ci=False)
+    got = got.assign(year=got["period"].astype(int)).set_index("year")
+    assert got.index.tolist() == ref.index.tolist() and got.index.max() == 2026
+    np.testing.assert_allclose(got["value"], ref["mean"], rtol=0, atol=1e-12)
+    assert (got["n"] == ref["size"]).all()
