@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dyad import indicators
 from dyad.measures import covariates as cv
@@ -84,12 +85,13 @@ def build(store, start: int = 1946, end: int = 2024, directed: bool = False,
     present = _variables(store)
     sparse, complete, monadic, un = _select(indicator_ids, present)
     con = store.con
-    con.register("panel_members", m)
+    con.register("panel_members", pa.Table.from_pandas(m, preserve_index=False))
     un_frames = {col: _un_column(store, col, start, end) for col in un}
     for i, (col, f) in enumerate(un_frames.items()):
         if f.duplicated(["a", "b", "year"]).any():
             raise RuntimeError(f"{col}: more than one value per dyad-year; the join would add rows")
-        con.register(f"panel_un{i}", f)
+        # Arrow strings scan without the GIL; pandas object columns would be converted row by row
+        con.register(f"panel_un{i}", pa.Table.from_pandas(f, preserve_index=False))
     try:
         skeleton = ("SELECT x.country AS a, y.country AS b, x.cow AS cow_a, y.cow AS cow_b, x.year, "
                     "CASE WHEN x.membership = 'nmc' AND y.membership = 'nmc' THEN 'nmc' ELSE 'carried' END "
