@@ -14,6 +14,7 @@ Method: docs/methods/panel.md.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
@@ -197,10 +198,11 @@ def percentiles(store, indicator_id: str, a: str, b: str, by: str = "year") -> p
         raise ValueError("percentiles are per year: use by='year'")
     col = indicator_id if indicator_id not in cv.MONADIC else f"{indicator_id}_a"
     ids = [indicator_id] + (["cinc"] if indicator_id == "cinc_ratio" else [])
-    panel = build(store, 1816, 2100, directed=ind.directed or indicator_id in cv.MONADIC, indicator_ids=ids) \
+    last = dt.date.today().year
+    panel = build(store, 1816, last, directed=ind.directed or indicator_id in cv.MONADIC, indicator_ids=ids) \
         if indicator_id not in UN_COLUMNS else None
     if panel is None:
-        panel = _un_column(store, indicator_id, 1816, 2100)
+        panel = _un_column(store, indicator_id, 1816, last)
         if not ind.directed:
             panel = panel[panel["a"] < panel["b"]]
     if col not in panel:
