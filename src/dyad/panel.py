@@ -123,8 +123,10 @@ def _panel_sql(store, skeleton: str, sparse, complete, monadic, start: int, end:
         names = ", ".join(f"'{v}'" for v in dyadic)
         parts.append(f", d AS (SELECT a, b, year, {pivot} FROM covariates WHERE b <> '' AND variable IN ({names}) "
                      f"AND year BETWEEN {int(start)} AND {int(end)} GROUP BY a, b, year)")
+        spans = store.sql("SELECT variable, min(year) AS lo, max(year) AS hi FROM covariates WHERE variable IN "
+                          f"({', '.join(repr(v) for v in sparse) or 'NULL'}) GROUP BY variable").set_index("variable")
         for v in sparse:
-            lo, hi = cv.coverage(store, v)
+            lo, hi = int(spans.loc[v, "lo"]), int(spans.loc[v, "hi"])
             cols.append(f"CASE WHEN s.year BETWEEN {lo} AND {hi} THEN coalesce(d.\"{v}\", 0) END AS \"{v}\"")
         cols += [f"d.\"{v}\"" for v in complete]
     if monadic:
