@@ -82,7 +82,8 @@ def main() -> None:
         v = ip.votes_from_frame(raw[raw["session"] == s])
         x = naive_session(v)
         mine = fit.points[fit.points["session"] == s].set_index("country")["value"]
-        cors.append(abs(np.corrcoef(pd.Series(x, index=v.countries)[mine.index], mine)[0, 1]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cors.append(abs(np.corrcoef(pd.Series(x, index=v.countries)[mine.index], mine)[0, 1]))
     t_naive = (time.perf_counter() - t0) * len(sessions) / len(chosen)
     print(f"votes cast: {len(raw):,}; fitted: {len(votes.y):,} on {votes.n_items:,} roll calls; "
           f"{votes.n_states:,} country-sessions in {len(sessions)} sessions ({min(sessions)}-{max(sessions)})")
@@ -91,8 +92,10 @@ def main() -> None:
           f"peak RSS {mem_em:.0f} MB")
     print(f"naive per-session L-BFGS ({len(chosen)} of {len(sessions)} sessions run"
           f"{', extrapolated' if len(chosen) < len(sessions) else ''}): {t_naive:.1f} s")
+    cors = np.asarray(cors)
     print(f"ratio naive / dyad: {t_naive / t_em:.1f}x; |r| per session between the two: median "
-          f"{np.median(cors):.3f}, min {np.min(cors):.3f}")
+          f"{np.nanmedian(cors):.3f}, min {np.nanmin(cors):.3f}; undefined (a constant estimate) in "
+          f"{int(np.isnan(cors).sum())} session(s)")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ Method: docs/methods/panel.md.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from dyad import indicators
 from dyad.measures import covariates as cv
@@ -84,12 +86,13 @@ def build(store, start: int = 1946, end: int = 2024, directed: bool = False,
     present = _variables(store)
     sparse, complete, monadic, un = _select(indicator_ids, present)
     con = store.con
-    con.register("panel_members", m)
+    con.register("panel_members", pa.Table.from_pandas(m, preserve_index=False))
     un_frames = {col: _un_column(store, col, start, end) for col in un}
     for i, (col, f) in enumerate(un_frames.items()):
         if f.duplicated(["a", "b", "year"]).any():
             raise RuntimeError(f"{col}: more than one value per dyad-year; the join would add rows")
-        con.register(f"panel_un{i}", f)
+        # Arrow strings scan without the GIL; pandas object columns would be converted row by row
+        con.register(f"panel_un{i}", pa.Table.from_pandas(f, preserve_index=False))
     try:
         skeleton = ("SELECT x.country AS a, y.country AS b, x.cow AS cow_a, y.cow AS cow_b, x.year, "
                     "CASE WHEN x.membership = 'nmc' AND y.membership = 'nmc' THEN 'nmc' ELSE 'carried' END "
@@ -120,8 +123,10 @@ def _panel_sql(store, skeleton: str, sparse, complete, monadic, start: int, end:
         names = ", ".join(f"'{v}'" for v in dyadic)
         parts.append(f", d AS (SELECT a, b, year, {pivot} FROM covariates WHERE b <> '' AND variable IN ({names}) "
                      f"AND year BETWEEN {int(start)} AND {int(end)} GROUP BY a, b, year)")
+        spans = store.sql("SELECT variable, min(year) AS lo, max(year) AS hi FROM covariates WHERE variable IN "
+                          f"({', '.join(repr(v) for v in sparse) or 'NULL'}) GROUP BY variable").set_index("variable")
         for v in sparse:
-            lo, hi = cv.coverage(store, v)
+            lo, hi = int(spans.loc[v, "lo"]), int(spans.loc[v, "hi"])
             cols.append(f"CASE WHEN s.year BETWEEN {lo} AND {hi} THEN coalesce(d.\"{v}\", 0) END AS \"{v}\"")
         cols += [f"d.\"{v}\"" for v in complete]
     if monadic:
@@ -195,10 +200,11 @@ def percentiles(store, indicator_id: str, a: str, b: str, by: str = "year") -> p
         raise ValueError("percentiles are per year: use by='year'")
     col = indicator_id if indicator_id not in cv.MONADIC else f"{indicator_id}_a"
     ids = [indicator_id] + (["cinc"] if indicator_id == "cinc_ratio" else [])
-    panel = build(store, 1816, 2100, directed=ind.directed or indicator_id in cv.MONADIC, indicator_ids=ids) \
+    last = dt.date.today().year
+    panel = build(store, 1816, last, directed=ind.directed or indicator_id in cv.MONADIC, indicator_ids=ids) \
         if indicator_id not in UN_COLUMNS else None
     if panel is None:
-        panel = _un_column(store, indicator_id, 1816, 2100)
+        panel = _un_column(store, indicator_id, 1816, last)
         if not ind.directed:
             panel = panel[panel["a"] < panel["b"]]
     if col not in panel:

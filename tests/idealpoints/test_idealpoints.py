@@ -51,6 +51,14 @@ def test_intervals_and_counts(simulated):
     assert (m["n"] == m["cast"]).all()
 
 
+def test_parametric_bootstrap_spread_is_of_the_laplace_order(simulated):
+    votes, _, fit = simulated
+    b = ip.bootstrap(ip.votes_from_frame(votes), fit, reps=8)
+    ratio = (b["boot_se"] / b["se"]).median()
+    assert 0.5 < ratio < 2.0, ratio
+    assert ((b["boot_low"] <= b["value"]) & (b["value"] <= b["boot_high"])).mean() > 0.8
+
+
 def test_absences_and_unanimous_roll_calls_are_not_votes():
     frame = pd.DataFrame({"rcid": [1, 1, 1, 2, 2, 2], "session": 1, "country": ["USA", "CHN", "RUS"] * 2,
                           "vote": ["yes", "no", "absent", "yes", "yes", "yes"]})

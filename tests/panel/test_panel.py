@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pyreadr
 import pytest
+from tests.conftest import need_data
 
 from dyad import countries, panel
-from tests.conftest import need_data
 
 
 def _rda(name: str) -> pd.DataFrame:

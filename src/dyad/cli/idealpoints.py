@@ -17,9 +17,11 @@ from dyad.output import tidy
 @click.option("--evolution", type=float, default=0.1, show_default=True,
               help="Random-walk variance of an ideal point from one session to the next.")
 @click.option("--level", type=float, default=0.95, show_default=True, help="Interval level.")
+@click.option("--bootstrap", "reps", type=int, default=0, show_default=True,
+              help="Parametric bootstrap replicates for the intervals (0: Laplace intervals; each replicate refits).")
 @format_option
 @click.pass_obj
-def idealpoints_cmd(obj, countries, start, end, evolution, level, fmt):
+def idealpoints_cmd(obj, countries, start, end, evolution, level, reps, fmt):
     """Ideal points of every UN member in every session, from the loaded votes, with intervals.
 
     The model is a dynamic ordinal (yes / abstain / no) item response model fitted by EM; sessions are
@@ -31,11 +33,17 @@ def idealpoints_cmd(obj, countries, start, end, evolution, level, fmt):
     \b
         dyad idealpoints CHN RUS USA --format csv
         dyad idealpoints --from-session 60 --evolution 0.05
+        dyad idealpoints CHN RUS --from-session 70 --bootstrap 20
     """
     wanted = [resolve(c) for c in countries]
     with obj.store(read_only=True) as store:
-        fit = ip.fit(ip.load_votes(store, start, end), evolution=evolution)
-    frame = fit.to_frame(level)
+        votes = ip.load_votes(store, start, end)
+    fit = ip.fit(votes, evolution=evolution)
+    frame = fit.to_frame(level).assign(interval="laplace")
+    if reps:
+        boot = ip.bootstrap(votes, fit, reps=reps, level=level)
+        frame = frame.assign(ci_low=boot["boot_low"].to_numpy(), ci_high=boot["boot_high"].to_numpy(),
+                             se=boot["boot_se"].to_numpy(), interval=f"bootstrap ({reps})")
     if wanted:
         frame = frame[frame["a"].isin(wanted)]
     click.echo(f"# {fit.iterations} EM iterations, converged={fit.converged}, {fit.seconds:.1f} s, "
