@@ -240,6 +240,7 @@ def test_dashboard_pages_look_right(browser, server, artifacts):
     back = browser.find_element(By.CSS_SELECTOR, "#back + ul a")
     assert back.get_attribute("href").endswith("/dyads/CHN/RUS")
     browser.save_screenshot(str(folder / "dashboard-error.png"))
+    assert all("404" in e for e in _console_errors(browser))     # the deliberate 404 only
     browser.get(server + "/api/docs")
     assert len(browser.find_elements(By.CSS_SELECTOR, "p.example a")) >= 7
     _look(browser, "dashboard-api-docs", folder)

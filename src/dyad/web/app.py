@@ -189,6 +189,13 @@ def _example(url: str, description: str = "") -> dict:
     return {"x-example": {"url": url, "description": description}}
 
 
+def _json(value) -> bytes:
+    """JSON bytes (NaN and missing values as null, by ``records``); dates and numpy scalars as text."""
+    import json
+
+    return json.dumps(value, default=str, allow_nan=False, separators=(",", ":")).encode()
+
+
 def _series_csv(res, a: str, b: str) -> Response:
     import pandas as pd
 
@@ -206,7 +213,12 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
     async def indicators(direction: str | None = Query(None, max_length=5, description="D1..D5 or all",
                                                        examples=["D1"])):
         d = v.direction(direction)
-        return [i.meta() for i in all_indicators() if d is None or d in i.directions]
+        key = ("catalogue", d)
+        body = service.bodies.get(key)
+        if body is None:
+            body = _json([i.meta() for i in all_indicators() if d is None or d in i.directions])
+            service.bodies.put(key, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/indicators/{indicator_id}", tags=["indicators"], summary="One indicator's metadata",
              description="Metadata of one indicator; 404 with the nearest ids when it does not exist.",
@@ -236,9 +248,16 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
         ind = v.indicator(indicator_id)
         freq = v.frequency(ind, by)
         lo, hi = v.date_range(start, end)
+        key = ("series", ind.id, a, b, freq, lo, hi)
+        if format == "json" and (body := service.bodies.get(key)) is not None:
+            return Response(body, media_type="application/json")
         run = _cheap if service.has_series(ind, a, b, freq) else heavy.run
         res = await run(service.filtered, ind, a, b, freq, lo, hi)
-        return _series_csv(res, a, b) if format == "csv" else _series_body(res, a, b)
+        if format == "csv":
+            return _series_csv(res, a, b)
+        body = _json(_series_body(res, a, b))
+        service.bodies.put(key, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/dyads/{a}/{b}/summary", tags=["dyads"], summary="Latest value of every indicator for a dyad",
              description="One row per indicator: periods covered, first and last period, the latest value with "
@@ -359,6 +378,10 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
                        indicator: str | None = Query(None, max_length=64),
                        start: str | None = Query(None, max_length=10), end: str | None = Query(None, max_length=10)):
         a, b = v.dyad(a, b)
+        page_key = (a, b, direction, indicator, start, end)
+        html = service.pages.get(page_key)
+        if html is not None:
+            return HTMLResponse(html)
         chosen = v.indicator(indicator) if indicator else None
         if direction is None and chosen is None:
             # First visit: one direction, not every indicator (computing all of them takes a while).
@@ -394,9 +417,11 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
 
         cached = all(service.has_series(i, a, b, i.frequencies[0]) for i in inds)
         events, shown = await (_cheap(build) if cached else heavy.run(build))
-        return page("explorer.html.j2", a=a, b=b, names=names, shown=shown, directions=DIRECTIONS,
+        response = page("explorer.html.j2", a=a, b=b, names=names, shown=shown, directions=DIRECTIONS,
                     direction=d or "all", indicators=[labels[i.id] for i in listed], indicator=chosen.id if chosen else "",
                     events=len(events), start=start or "", end=end or "")
+        service.pages.put(page_key, response.body)
+        return response
 
     @app.get("/dyads/{a}/{b}/scorecard", include_in_schema=False)
     async def scorecard_page(a: str, b: str):
