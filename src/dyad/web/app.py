@@ -223,7 +223,7 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
     @app.get("/api/indicators/{indicator_id}", tags=["indicators"], summary="One indicator's metadata",
              description="Metadata of one indicator; 404 with the nearest ids when it does not exist.",
              openapi_extra=_example("/api/indicators/un_agreement"))
-    async def indicator(indicator_id: str = Path(..., description="indicator id, e.g. un_agreement")):
+    async def indicator(indicator_id: str = Path(..., description="indicator id", examples=["un_agreement"])):
         return v.indicator(indicator_id).meta()
 
     @app.get("/api/dyads/{a}/{b}/indicators/{indicator_id}", tags=["dyads"],
@@ -234,9 +234,9 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
                          "CSV file.",
              openapi_extra=_example(f"/api/dyads/{A}/{B}/indicators/un_agreement?start=2000&end=2005",
                                     "share of identical UN votes per year, with n and a 95% interval"))
-    async def dyad_indicator(a: str = Path(..., description="country A: ISO3 code or name"),
-                             b: str = Path(..., description="country B: ISO3 code or name"),
-                             indicator_id: str = Path(..., description="indicator id"),
+    async def dyad_indicator(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                             b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"]),
+                             indicator_id: str = Path(..., description="indicator id", examples=["un_agreement"]),
                              by: str | None = Query(None, max_length=16, description="a frequency of the indicator",
                                                     examples=["year"]),
                              start: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
@@ -265,8 +265,8 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
                          "dyad takes a while; the server runs a bounded number of such jobs at once and answers "
                          "503 with Retry-After when too many are waiting.",
              openapi_extra=_example(f"/api/dyads/{A}/{B}/summary"))
-    async def dyad_summary(a: str = Path(..., description="country A: ISO3 code or name"),
-                           b: str = Path(..., description="country B: ISO3 code or name")):
+    async def dyad_summary(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                           b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"])):
         a, b = v.dyad(a, b)
         inds = all_indicators()
 
@@ -291,11 +291,11 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
         return {"loaded": loaded, "adapters": adapters}
 
     @app.get("/api/calendar/{country}", tags=["calendar"], summary="Political-cycle events of one country",
-             description="Elections, leadership renewals and party congresses of one country (or a pair's "
-                         "milestones, e.g. CHN-USA), from the calendars shipped with dyad and those ingested "
+             description="Elections, leadership renewals and party congresses of one country, "
+                         "from the calendars shipped with dyad and those ingested "
                          "into the store, each with its source.",
              openapi_extra=_example("/api/calendar/USA?start=2016&end=2021"))
-    def calendar(country: str = Path(..., description="ISO3 code or name"),
+    def calendar(country: str = Path(..., description="ISO3 code or name", examples=["USA"]),
                  start: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
                                            examples=["2016"]),
                  end: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
@@ -307,8 +307,8 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
     @app.get("/api/scorecard/{a}/{b}", tags=["dyads"], summary="The proposal scorecard for a dyad",
              description="Each proposal of the agenda with its verdict and the evidence behind it.",
              openapi_extra=_example(f"/api/scorecard/{A}/{B}"))
-    async def scorecard(a: str = Path(..., description="country A: ISO3 code or name"),
-                        b: str = Path(..., description="country B: ISO3 code or name")):
+    async def scorecard(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                        b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"])):
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
