@@ -239,6 +239,7 @@ def test_dashboard_pages_look_right(browser, server, artifacts):
     browser.get(server + "/dyads/CHN/RUS?indicator=nope")
     back = browser.find_element(By.CSS_SELECTOR, "#back + ul a")
     assert back.get_attribute("href").endswith("/dyads/CHN/RUS")
+    assert [d for d in DEBRIS if d in browser.find_element(By.TAG_NAME, "body").text] == []
     browser.save_screenshot(str(folder / "dashboard-error.png"))
     assert all("404" in e for e in _console_errors(browser))     # the deliberate 404 only
     browser.get(server + "/api/docs")

@@ -369,6 +369,25 @@ def _search(options: list[tuple[str, str]], q: str) -> list[tuple[str, str]]:
     return (starts + contains)[:20]
 
 
+def compact_table(frame, short: int = 40, max_rows: int = 500) -> dict:
+    """A frame split for a compact table: columns whose values are short become cells; the long ones go
+    into one expandable detail cell per row, its summary the first long value cut to one line."""
+    from dyad.report.html import fmt_value
+
+    frame = frame.tail(max_rows)
+    text = frame.astype(str)
+    long = [c for c in frame.columns if len(text) and text[c].str.len().max() > short]
+    cols = [c for c in frame.columns if c not in long]
+    rows = []
+    for i in range(len(frame)):
+        cells = [fmt_value(frame[c].iloc[i]) for c in cols]
+        details = [(c, str(frame[c].iloc[i])) for c in long if str(frame[c].iloc[i]) not in ("", "nan", "None")]
+        first = details[0][1] if details else ""
+        rows.append({"cells": cells, "summary": first[:100] + ("…" if len(first) > 100 else ""),
+                     "details": details})
+    return {"columns": cols, "long": long, "rows": rows}
+
+
 def display_label(label: str, name_a: str, name_b: str) -> str:
     """An indicator label with its placeholders ``a`` and ``b`` replaced by the dyad's country names."""
     return re.sub(r"\b([ab])\b", lambda m: name_a if m[1] == "a" else name_b, label)
@@ -447,7 +466,8 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
-        return page("scorecard.html.j2", a=a, b=b, section=section)
+        tables = {name: compact_table(frame) for name, frame in section.frames.items()}
+        return page("scorecard.html.j2", a=a, b=b, section=section, tables=tables)
 
     @app.get("/dyads/{a}/{b}/report.html", include_in_schema=False)
     async def report(a: str, b: str):
