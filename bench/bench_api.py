@@ -71,6 +71,42 @@ def classify(path: str) -> str:
 PAIRS = [("CHN", "RUS"), ("USA", "RUS"), ("CHN", "USA"), ("FRA", "DEU"), ("IND", "CHN")]
 
 
+class _Process:
+    """The server in its own process (so the bench's client threads do not share its interpreter lock)."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.should_exit = False
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def start_server_process(store: Path):
+    import subprocess
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = ("import sys, warnings; warnings.filterwarnings('ignore'); import uvicorn; "
+            "from dyad.web import create_app; "
+            f"uvicorn.run(create_app({str(store)!r}), host='127.0.0.1', port={port}, log_level='error')")
+    proc = subprocess.Popen([sys.executable, "-c", code], env={**__import__("os").environ,
+                            "PYTHONPATH": str(ROOT / "src")}, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/api/indicators", timeout=5)
+            break
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return _Process(proc), None, base
+
+
 def start_server(store: Path):
     import uvicorn
 
@@ -157,6 +193,8 @@ def main() -> None:
     parser.add_argument("--store", type=Path)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the server in this process (default: its own process, as dyad serve does)")
     parser.add_argument("--fill-cache", action="store_true",
                         help="compute the bench dyads into the store's results cache before serving")
     args = parser.parse_args()
@@ -166,7 +204,7 @@ def main() -> None:
         store = args.store or build_store(Path(tmp))
         if args.fill_cache:
             print(f"filled the store's results cache for {len(PAIRS)} dyads in {fill_cache(store, PAIRS):.1f} s")
-        server, thread, base = start_server(store)
+        server, thread, base = start_server(store) if args.in_process else start_server_process(store)
         try:
             loads = []
             for _ in range(3):
@@ -181,8 +219,11 @@ def main() -> None:
             seq_lat, seq_wall, seq_bad = run(base, mix[:400], 1)
             lat, wall, bad = run(base, mix, args.clients)
         finally:
-            server.should_exit = True
-            thread.join(10)
+            if thread is None:
+                server.stop()
+            else:
+                server.should_exit = True
+                thread.join(10)
     print(f"cold (first time each of {len(cold_lat)} distinct calls, 4 clients): p50 {pct(cold_lat, 50) * 1e3:.1f} ms, "
           f"p99 {pct(cold_lat, 99) * 1e3:.1f} ms, max {max(cold_lat):.1f} s, {cold_wall:.0f} s in all, wrong status {cold_bad}")
     print(f"sequential baseline: {len(seq_lat)} requests, p50 {pct(seq_lat, 50) * 1e3:.1f} ms, "

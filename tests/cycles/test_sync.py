@@ -58,8 +58,8 @@ def _calendar(tmp_path, name, country, dates):
 def test_planted_alignment_and_indicator_effect_are_found(tmp_path):
     a_years = [1991, 1995, 2000, 2008, 2013, 2019, 2024]
     b_years = [1991, 1998, 2000, 2005, 2013, 2016, 2024]     # irregular; four renewals coincide with A's
-    files = [_calendar(tmp_path, "fra.yaml", "FRA", [f"{y}-05-01" for y in a_years]),
-             _calendar(tmp_path, "deu.yaml", "DEU", [f"{y}-06-15" for y in b_years])]
+    files = [_calendar(tmp_path, "fra.yaml", "NOR", [f"{y}-05-01" for y in a_years]),
+             _calendar(tmp_path, "deu.yaml", "SWE", [f"{y}-06-15" for y in b_years])]
     months = np.arange(1990 * 12, 2027 * 12)
     near_a = np.array([min(abs(m - (y * 12 + 4)) for y in a_years) <= 6 for m in months])
     near_b = np.array([min(abs(m - (y * 12 + 5)) for y in b_years) <= 6 for m in months])
@@ -67,24 +67,24 @@ def test_planted_alignment_and_indicator_effect_are_found(tmp_path):
     rng = np.random.default_rng(2)
     values = rng.normal(size=len(months)) + np.where(synced, 1.0, 0.0)   # warmer when both renew
     series = PeriodSeries("warmth", "month", 1990 * 12, values)
-    res = sync.synchronisation("FRA", "DEU", months=6, series=series, paths=files, lags=1)
+    res = sync.synchronisation("NOR", "SWE", months=6, series=series, paths=files, lags=1)
     assert res.stat("share_both_near")["estimate"] == pytest.approx(synced.mean())
     assert res.stat("share_both_near")["p_value"] < 0.05
-    assert res.stat("median_abs_gap_months", "FRA")["estimate"] == 1.0
+    assert res.stat("median_abs_gap_months", "NOR")["estimate"] == 1.0
     diff = res.stat("indicator_diff_sync")
     assert diff["estimate"] == pytest.approx(values[synced].mean() - values[~synced].mean())
     assert diff["ci_low"] > 0.3 and diff["p_value"] < 0.05
     # the same calendars with no effect: no claim
-    null = sync.synchronisation("FRA", "DEU", months=6, paths=files, lags=1,
+    null = sync.synchronisation("NOR", "SWE", months=6, paths=files, lags=1,
                                 series=PeriodSeries("noise", "month", 1990 * 12, rng.normal(size=len(months))))
     assert null.stat("indicator_diff_sync")["p_value"] > 0.05
 
 
 def test_yearly_indicator_periods_are_synchronised_by_majority_of_months(tmp_path):
-    files = [_calendar(tmp_path, "fra.yaml", "FRA", ["2000-05-01", "2010-05-01"]),
-             _calendar(tmp_path, "deu.yaml", "DEU", ["2000-06-15", "2011-01-15"])]
+    files = [_calendar(tmp_path, "fra.yaml", "NOR", ["2000-05-01", "2010-05-01"]),
+             _calendar(tmp_path, "deu.yaml", "SWE", ["2000-06-15", "2011-01-15"])]
     series = PeriodSeries("x", "year", 1995, np.arange(20.0))
-    res = sync.synchronisation("FRA", "DEU", months=6, series=series, paths=files, start="1995-01",
+    res = sync.synchronisation("NOR", "SWE", months=6, series=series, paths=files, start="1995-01",
                                end="2014-12")
     per = res.periods.set_index("period")
     # months near both: 1999-12 .. 2000-11 (1 in 1999, 11 in 2000); 2010-07 .. 2010-11 (5 in 2010)
@@ -100,9 +100,9 @@ def test_independent_calendars_rarely_look_synchronised(tmp_path):
         rng = np.random.default_rng(seed)
         a = sorted(rng.choice(np.arange(1990 * 12, 2027 * 12), 8, replace=False))
         b = sorted(rng.choice(np.arange(1990 * 12, 2027 * 12), 8, replace=False))
-        files = [_calendar(tmp_path, f"a{seed}.yaml", "FRA", [f"{m // 12}-{m % 12 + 1:02d}-01" for m in a]),
-                 _calendar(tmp_path, f"b{seed}.yaml", "DEU", [f"{m // 12}-{m % 12 + 1:02d}-01" for m in b])]
-        p_values.append(sync.synchronisation("FRA", "DEU", paths=files).stat("share_both_near")["p_value"])
+        files = [_calendar(tmp_path, f"a{seed}.yaml", "NOR", [f"{m // 12}-{m % 12 + 1:02d}-01" for m in a]),
+                 _calendar(tmp_path, f"b{seed}.yaml", "SWE", [f"{m // 12}-{m % 12 + 1:02d}-01" for m in b])]
+        p_values.append(sync.synchronisation("NOR", "SWE", paths=files).stat("share_both_near")["p_value"])
     assert np.mean(np.array(p_values) <= 0.05) <= 0.15
 
 

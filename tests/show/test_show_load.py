@@ -219,3 +219,18 @@ def test_api_docs_describe_every_endpoint_with_an_example(client):
             assert client.get(example).status_code == 200, example
             for p in op.get("parameters", []):
                 assert p.get("description"), (path, p["name"])
+
+
+def test_compact_table_moves_long_text_into_details():
+    import pandas as pd
+
+    from dyad.web.app import compact_table
+
+    long_text = "evidence " * 30
+    frame = pd.DataFrame({"proposal": ["P1", "P2"], "verdict": ["advanced", "stalled"],
+                          "evidence": [long_text, ""], "n": [3.0, float("nan")]})
+    t = compact_table(frame)
+    assert t["columns"] == ["proposal", "verdict", "n"] and t["long"] == ["evidence"]
+    assert t["rows"][0]["details"] == [("evidence", long_text)]
+    assert t["rows"][0]["summary"] == long_text[:100] + "…"
+    assert t["rows"][1]["details"] == [] and t["rows"][1]["cells"] == ["P2", "stalled", "—"]

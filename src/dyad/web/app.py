@@ -18,6 +18,7 @@ from fastapi import FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from dyad import __version__
@@ -44,6 +45,29 @@ TEMPLATES = FilePath(__file__).with_name("templates")
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 HEAVY_WORKERS = 4     # threads computing uncached results at once (the rest wait without holding a thread)
 HEAVY_QUEUE = 64      # requests allowed to wait for one; more get 503 with Retry-After
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding :data:`SECURITY_HEADERS` to every response (cheaper per request than
+    Starlette's BaseHTTPMiddleware, which runs each request in an extra task)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    if key not in headers:
+                        headers[key] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class Heavy:
@@ -110,12 +134,7 @@ def create_app(store_path: str | FilePath, allowed_hosts: list[str] | None = Non
 
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+    app.add_middleware(SecurityHeaders)
 
     _errors(app, env)
     _api(app, service, heavy)
@@ -189,6 +208,13 @@ def _example(url: str, description: str = "") -> dict:
     return {"x-example": {"url": url, "description": description}}
 
 
+def _json(value) -> bytes:
+    """JSON bytes (NaN and missing values as null, by ``records``); dates and numpy scalars as text."""
+    import json
+
+    return json.dumps(value, default=str, allow_nan=False, separators=(",", ":")).encode()
+
+
 def _series_csv(res, a: str, b: str) -> Response:
     import pandas as pd
 
@@ -206,12 +232,17 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
     async def indicators(direction: str | None = Query(None, max_length=5, description="D1..D5 or all",
                                                        examples=["D1"])):
         d = v.direction(direction)
-        return [i.meta() for i in all_indicators() if d is None or d in i.directions]
+        key = ("catalogue", d)
+        body = service.bodies.get(key)
+        if body is None:
+            body = _json([i.meta() for i in all_indicators() if d is None or d in i.directions])
+            service.bodies.put(key, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/indicators/{indicator_id}", tags=["indicators"], summary="One indicator's metadata",
              description="Metadata of one indicator; 404 with the nearest ids when it does not exist.",
              openapi_extra=_example("/api/indicators/un_agreement"))
-    async def indicator(indicator_id: str = Path(..., description="indicator id, e.g. un_agreement")):
+    async def indicator(indicator_id: str = Path(..., description="indicator id", examples=["un_agreement"])):
         return v.indicator(indicator_id).meta()
 
     @app.get("/api/dyads/{a}/{b}/indicators/{indicator_id}", tags=["dyads"],
@@ -222,9 +253,9 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
                          "CSV file.",
              openapi_extra=_example(f"/api/dyads/{A}/{B}/indicators/un_agreement?start=2000&end=2005",
                                     "share of identical UN votes per year, with n and a 95% interval"))
-    async def dyad_indicator(a: str = Path(..., description="country A: ISO3 code or name"),
-                             b: str = Path(..., description="country B: ISO3 code or name"),
-                             indicator_id: str = Path(..., description="indicator id"),
+    async def dyad_indicator(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                             b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"]),
+                             indicator_id: str = Path(..., description="indicator id", examples=["un_agreement"]),
                              by: str | None = Query(None, max_length=16, description="a frequency of the indicator",
                                                     examples=["year"]),
                              start: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
@@ -236,9 +267,16 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
         ind = v.indicator(indicator_id)
         freq = v.frequency(ind, by)
         lo, hi = v.date_range(start, end)
+        key = ("series", ind.id, a, b, freq, lo, hi)
+        if format == "json" and (body := service.bodies.get(key)) is not None:
+            return Response(body, media_type="application/json")
         run = _cheap if service.has_series(ind, a, b, freq) else heavy.run
         res = await run(service.filtered, ind, a, b, freq, lo, hi)
-        return _series_csv(res, a, b) if format == "csv" else _series_body(res, a, b)
+        if format == "csv":
+            return _series_csv(res, a, b)
+        body = _json(_series_body(res, a, b))
+        service.bodies.put(key, body)
+        return Response(body, media_type="application/json")
 
     @app.get("/api/dyads/{a}/{b}/summary", tags=["dyads"], summary="Latest value of every indicator for a dyad",
              description="One row per indicator: periods covered, first and last period, the latest value with "
@@ -246,8 +284,8 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
                          "dyad takes a while; the server runs a bounded number of such jobs at once and answers "
                          "503 with Retry-After when too many are waiting.",
              openapi_extra=_example(f"/api/dyads/{A}/{B}/summary"))
-    async def dyad_summary(a: str = Path(..., description="country A: ISO3 code or name"),
-                           b: str = Path(..., description="country B: ISO3 code or name")):
+    async def dyad_summary(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                           b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"])):
         a, b = v.dyad(a, b)
         inds = all_indicators()
 
@@ -272,11 +310,11 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
         return {"loaded": loaded, "adapters": adapters}
 
     @app.get("/api/calendar/{country}", tags=["calendar"], summary="Political-cycle events of one country",
-             description="Elections, leadership renewals and party congresses of one country (or a pair's "
-                         "milestones, e.g. CHN-USA), from the calendars shipped with dyad and those ingested "
+             description="Elections, leadership renewals and party congresses of one country, "
+                         "from the calendars shipped with dyad and those ingested "
                          "into the store, each with its source.",
              openapi_extra=_example("/api/calendar/USA?start=2016&end=2021"))
-    def calendar(country: str = Path(..., description="ISO3 code or name"),
+    def calendar(country: str = Path(..., description="ISO3 code or name", examples=["USA"]),
                  start: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
                                            examples=["2016"]),
                  end: str | None = Query(None, pattern=DATE_PATTERN, description="YYYY[-MM[-DD]]",
@@ -288,8 +326,8 @@ def _api(app: FastAPI, service: Service, heavy: Heavy) -> None:
     @app.get("/api/scorecard/{a}/{b}", tags=["dyads"], summary="The proposal scorecard for a dyad",
              description="Each proposal of the agenda with its verdict and the evidence behind it.",
              openapi_extra=_example(f"/api/scorecard/{A}/{B}"))
-    async def scorecard(a: str = Path(..., description="country A: ISO3 code or name"),
-                        b: str = Path(..., description="country B: ISO3 code or name")):
+    async def scorecard(a: str = Path(..., description="country A: ISO3 code or name", examples=["CHN"]),
+                        b: str = Path(..., description="country B: ISO3 code or name", examples=["RUS"])):
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
@@ -331,6 +369,25 @@ def _search(options: list[tuple[str, str]], q: str) -> list[tuple[str, str]]:
     return (starts + contains)[:20]
 
 
+def compact_table(frame, short: int = 40, max_rows: int = 500) -> dict:
+    """A frame split for a compact table: columns whose values are short become cells; the long ones go
+    into one expandable detail cell per row, its summary the first long value cut to one line."""
+    from dyad.report.html import fmt_value
+
+    frame = frame.tail(max_rows)
+    text = frame.astype(str)
+    long = [c for c in frame.columns if len(text) and text[c].str.len().max() > short]
+    cols = [c for c in frame.columns if c not in long]
+    rows = []
+    for i in range(len(frame)):
+        cells = [fmt_value(frame[c].iloc[i]) for c in cols]
+        details = [(c, str(frame[c].iloc[i])) for c in long if str(frame[c].iloc[i]) not in ("", "nan", "None")]
+        first = details[0][1] if details else ""
+        rows.append({"cells": cells, "summary": first[:100] + ("…" if len(first) > 100 else ""),
+                     "details": details})
+    return {"columns": cols, "long": long, "rows": rows}
+
+
 def display_label(label: str, name_a: str, name_b: str) -> str:
     """An indicator label with its placeholders ``a`` and ``b`` replaced by the dyad's country names."""
     return re.sub(r"\b([ab])\b", lambda m: name_a if m[1] == "a" else name_b, label)
@@ -359,6 +416,10 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
                        indicator: str | None = Query(None, max_length=64),
                        start: str | None = Query(None, max_length=10), end: str | None = Query(None, max_length=10)):
         a, b = v.dyad(a, b)
+        page_key = (a, b, direction, indicator, start, end)
+        html = service.pages.get(page_key)
+        if html is not None:
+            return HTMLResponse(html)
         chosen = v.indicator(indicator) if indicator else None
         if direction is None and chosen is None:
             # First visit: one direction, not every indicator (computing all of them takes a while).
@@ -394,16 +455,19 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
 
         cached = all(service.has_series(i, a, b, i.frequencies[0]) for i in inds)
         events, shown = await (_cheap(build) if cached else heavy.run(build))
-        return page("explorer.html.j2", a=a, b=b, names=names, shown=shown, directions=DIRECTIONS,
+        response = page("explorer.html.j2", a=a, b=b, names=names, shown=shown, directions=DIRECTIONS,
                     direction=d or "all", indicators=[labels[i.id] for i in listed], indicator=chosen.id if chosen else "",
                     events=len(events), start=start or "", end=end or "")
+        service.pages.put(page_key, response.body)
+        return response
 
     @app.get("/dyads/{a}/{b}/scorecard", include_in_schema=False)
     async def scorecard_page(a: str, b: str):
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
-        return page("scorecard.html.j2", a=a, b=b, section=section)
+        tables = {name: compact_table(frame) for name, frame in section.frames.items()}
+        return page("scorecard.html.j2", a=a, b=b, section=section, tables=tables)
 
     @app.get("/dyads/{a}/{b}/report.html", include_in_schema=False)
     async def report(a: str, b: str):

@@ -24,6 +24,7 @@ from dyad.store import Store, open_store
 SERIES_ENTRIES = 2048     # indicator results (a few KB each)
 SECTION_ENTRIES = 64      # optional analyses (scorecard, ...) per dyad
 REPORT_ENTRIES = 4        # whole report files (a few MB each)
+PAGE_ENTRIES = 128        # rendered explorer pages (a few hundred KB each)
 
 
 def _cached(ind: Indicator) -> Indicator:
@@ -45,6 +46,9 @@ class Service:
         self._sections = cache.Once(cache.LRU(SECTION_ENTRIES))
         self._reports = cache.Once(cache.LRU(REPORT_ENTRIES))
         self._svgs = cache.LRU(SERIES_ENTRIES)
+        self._calendars = cache.Once(cache.LRU(SECTION_ENTRIES))
+        self.pages = cache.LRU(PAGE_ENTRIES)     # rendered explorer pages by their full query
+        self.bodies = cache.LRU(SERIES_ENTRIES)  # serialized API answers by their full query
 
     def series(self, ind: Indicator, a: str, b: str, by: str) -> rd.IndicatorResult:
         """One indicator for the dyad (both orders when directed), through the results cache."""
@@ -120,6 +124,10 @@ class Service:
         return store.sql("SELECT DISTINCT country FROM votes ORDER BY country")["country"].tolist()
 
     def calendar(self, country: str, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
+        """One country's calendar (computed once per country and range: reading the calendars takes a while)."""
+        return self._calendars(("country", country, start, end), lambda: self._calendar(country, start, end))
+
+    def _calendar(self, country: str, start: dt.date | None, end: dt.date | None) -> pd.DataFrame:
         """One country's calendar: through ``dyad.calendar`` when this build has it, else the store's table."""
         from dyad.report.optional import find
 
@@ -140,7 +148,7 @@ class Service:
         return frame.reset_index(drop=True)
 
     def dyad_calendar(self, a: str, b: str) -> pd.DataFrame:
-        return rd.calendar_events(self.store(), a, b)[0]
+        return self._calendars((a, b), lambda: rd.calendar_events(self.store(), a, b)[0])
 
     def _report_html(self, a: str, b: str) -> bytes:
         import tempfile

@@ -51,7 +51,8 @@ def indicator(value: str) -> Indicator:
     try:
         return get(value)
     except KeyError as exc:
-        raise BadRequest(404, "unknown_indicator", str(exc.args[0]), "id") from exc
+        detail = str(exc.args[0]).replace("`dyad indicators` lists them.", "/api/indicators lists them.")
+        raise BadRequest(404, "unknown_indicator", detail, "id") from exc
 
 
 def frequency(ind: Indicator, by: str | None) -> str:
