@@ -71,16 +71,39 @@ def _markdown():
 # Methods pages written for readers of a report; the others (engines, faults, the report's own build notes)
 # are for developers. Sections about how the code is tested or fixed are left out of the user pages too.
 USER_METHODS = ("findings", "alignment", "trade", "events", "words", "agenda", "cycles")
-DEVELOPER_HEADINGS = re.compile(r"^(checks|tests|found and fixed|performance|faults|what the data shows)\b", re.I)
+DEVELOPER_HEADINGS = re.compile(
+    r"^(checks|tests|found and fixed|performance|faults|what the data shows|agenda format)\b", re.I)
+# The methods pages write the pair's countries as a and b; for readers of a report they are A and B.
+_PAIR_VARS = ((re.compile(r"(?<![\w*])\*([ab])\*(?![\w*])"), lambda m: f"*{m[1].upper()}*"),
+              (re.compile(r"(?<![\w'’])([ab])(?='s\b)"), lambda m: m[1].upper()),
+              (re.compile(r"\b([ab])(\s*)(→|->)(\s*)([ab])\b"), lambda m: f"{m[1].upper()}{m[2]}→{m[4]}{m[5].upper()}"),
+              (re.compile(r"\b(of|from|with|to|and|between) ([ab])(?=\s*[,.;:)]|\s*$|\s+(?:and|to|with|minus|plus)\b)"),
+               lambda m: f"{m[1]} {m[2].upper()}"),
+              (re.compile(r"\(([ab]), ([ab])\)"), lambda m: f"({m[1].upper()}, {m[2].upper()})"))
+
+
+def _pair_letters(line: str) -> str:
+    """a and b as A and B outside inline code spans."""
+    parts = line.split("`")
+    for i in range(0, len(parts), 2):
+        for pattern, repl in _PAIR_VARS:
+            parts[i] = pattern.sub(repl, parts[i])
+    return "`".join(parts)
 
 
 def user_markdown(text: str) -> tuple[str, str]:
     """(title, body) of a methods page for users: ``{#anchor}`` attributes removed, developer sections
-    (## Checks, ## Tests, ## Found and fixed ...) and everything under them dropped."""
+    (## Checks, ## Tests, ## Found and fixed, ## Agenda format ...) and everything under them dropped, the
+    pair's countries written A and B."""
     out: list[str] = []
     skipping = False
+    fenced = False
     title = ""
     for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            line = _pair_letters(line)
         line = re.sub(r"\s*\{#[^}]*\}\s*$", "", line)
         heading = re.match(r"^(#{1,6})\s+(.*)$", line)
         if heading:
