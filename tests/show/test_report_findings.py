@@ -136,7 +136,9 @@ def test_headlines_by_coverage_and_relevance():
     own = _result(_ind("wdi_gdp", "GDP of a", "USD", directed=True), _frame("A", "B", years, np.ones(len(years))))
     old = _result(_ind("arms_x", "Arms", "deals"), _frame("A", "B", range(1990, 2000), np.ones(10)))
     part = _result(_ind("ev_x", "Events", "events"), _frame("A", "B", range(2019, 2024), np.ones(5)))
-    heads = rd.headlines([own, old, part, full], newest=2023)
+    zero = _result(_ind("un_x", "Zeros", "events"), _frame("A", "B", years, np.zeros(len(years))))
+    heads = rd.headlines([own, old, part, full, zero], newest=2023)
+    assert zero not in heads                                   # an all-zero series is a line of text, not a chart
     assert heads[0] is full and old not in heads[:2] and heads.index(part) < heads.index(own)
     assert rd.recent_coverage(part, 2023) == pytest.approx(5 / 10)
 

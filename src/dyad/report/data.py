@@ -388,7 +388,8 @@ def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least:
     Taken best first (ties: a measure of the pair as a whole before a directed one), one per indicator family (the id's first word) while that gives enough, up to ``most``;
     a chart is a headline only if its score is at least 0.25, except that ``least`` charts are always shown
     when the direction has that many with data."""
-    ok = [r for r in members if r.ok]
+    ok = [r for r in members if r.ok and (r.frame["value"].astype(float) != 0).any()]
+
     def score(r: IndicatorResult) -> float:
         return recent_coverage(r, newest) * relevance(r.indicator)
 
