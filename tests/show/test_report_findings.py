@@ -232,3 +232,11 @@ def test_percentiles_fallback_sql_matches_numpy(store, monkeypatch):
         assert row["percentile"] == pytest.approx(expected)
         assert row["n_dyads"] == len(vals)
     assert rd.percentiles_of(store, "trade_total", "CCC", "AAA") is None
+
+
+def test_without_a_quality_column_an_interval_on_few_values_is_thin():
+    years = list(range(2010, 2016))
+    n = [50, 50, 50, 50, 50, 3]
+    frame = _frame("A", "B", years, np.linspace(0.5, 0.7, 6), n=n, ci_low=0.4, ci_high=0.9)
+    rows, _, _ = charts.indicator_rows(_result(_ind("x", "X", "index 0..1"), frame))
+    assert rows.loc[rows["thin"], "period"].tolist() == ["2015"]

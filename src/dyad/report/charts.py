@@ -175,8 +175,12 @@ def indicator_rows(result: IndicatorResult, compare: list | None = None) -> tupl
     out = out[(out["kind"] == "dyad") | out["date"].between(own.min(), own.max())]   # comparisons: same years
     factor, unit = human_unit(ind.unit, out["value"].tolist())
     out["series"] = [series_name(ind.label, x, y, ind.directed) for x, y in zip(out["a"], out["b"], strict=True)]
-    quality = out["quality"] if "quality" in out.columns else pd.Series("ok", index=out.index)
-    out["thin"] = quality.astype(str).eq("thin")
+    if "quality" in out.columns:
+        out["thin"] = out["quality"].astype(str).eq("thin")
+    else:       # no quality column: an estimate with an interval on fewer than 10 observations is thin
+        n = pd.to_numeric(out["n"], errors="coerce") if "n" in out.columns else pd.Series(float("nan"), out.index)
+        has_ci = out["ci_low"].notna() if "ci_low" in out.columns else pd.Series(False, out.index)
+        out["thin"] = has_ci & (n < 10)
     for col in ("value", "ci_low", "ci_high"):
         out[col] = (pd.to_numeric(out[col], errors="coerce") / factor) if col in out.columns else float("nan")
     out = out.sort_values(["series", "date"]).reset_index(drop=True)

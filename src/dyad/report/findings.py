@@ -131,6 +131,8 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     if len(rows) < 5 or _is_volume(ind.unit):
         return None
     last = rows.iloc[-1]
+    if pd.notna(last.get("n")) and float(last["n"]) < MIN_N:     # a rate or share on a handful of cases
+        return None
     before = rows[(rows["year"] < last["year"]) & (rows["year"] >= last["year"] - 10)]
     if len(before) < 3:
         return None
