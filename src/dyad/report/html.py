@@ -158,8 +158,14 @@ def scorecard_rows(report: Report) -> dict[str, list[dict]]:
             "badge": BADGES.get(row["verdict"], "none"), "coverage": row.get("coverage"), "line": line,
             "detail": rows[detail_cols] if len(rows) else None})
     for rows in out.values():
-        rows.sort(key=lambda p: (int(m[1]) if (m := re.search(r"(\d+)", str(p["id"]))) else 0, str(p["id"])))
+        rows.sort(key=_proposal_order)
     return out
+
+
+def _proposal_order(p: dict) -> tuple[int, str]:
+    """P2 before P10."""
+    m = re.search(r"(\d+)", str(p["id"]))
+    return (int(m[1]) if m else 0, str(p["id"]))
 
 
 def _environment() -> jinja2.Environment:
@@ -191,6 +197,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         rest = [r for r in members if r not in heads]
         sections.append({"code": code, "label": label, "headlines": heads,
                          "appendix": [r for r in rest if r.ok], "skipped": [r for r in rest if not r.ok]})
+    card = scorecard_rows(report)
     shown = [r for s in sections for r in s["headlines"]]
     years = [int(str(p)[:4]) for r in shown for p in r.frame["period"] if str(p)[:4].isdigit()]
     period = f"{min(years)}–{max(years)}" if years else "no data"
@@ -207,7 +214,8 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
                                                      if o.status in ("failed", "not ingested", "absent")],
         "methods": methods_docs(),
         "findings": report.findings, "coverage": rd.data_coverage(report.indicators),
-        "sections": sections, "scorecard_rows": scorecard_rows(report), "period": period,
+        "sections": sections, "scorecard_rows": card, "period": period,
+        "scorecard_all": sorted((p for rows in card.values() for p in rows), key=_proposal_order),
         "compare_names": [dyad_name(x, y) for x, y in report.compare],
         "provenance_summary": rd.provenance_summary(report.files),
         "specs_json": Markup(specs_json({chart_ids[k]: v for k, v in specs.items()})),
