@@ -63,7 +63,7 @@ class Report:
                 if spec is not None:
                     out[f"{key}-{sub}".strip("-")] = spec
         for res in self.indicators:
-            if res.ok:
+            if res.ok and not all_zero(res):
                 out[res.indicator.id] = charts.indicator_spec(
                     res, self.calendar, compare=self.compare_frames.get(res.indicator.id),
                     percentiles=self.percentiles.get(res.indicator.id))
@@ -173,6 +173,11 @@ def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPla
         charts.export_charts(specs, Path(charts_dir), progress_enabled=progress_enabled)
         report.timings["charts"] = time.perf_counter() - started
     return report
+
+
+def all_zero(res: rd.IndicatorResult) -> bool:
+    """Every value of the series is zero: the page says so in a line instead of drawing a flat chart."""
+    return res.ok and bool((res.frame["value"].astype(float) == 0).all())
 
 
 def dyad_title(a: str, b: str) -> str:

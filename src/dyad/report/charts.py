@@ -171,15 +171,27 @@ def indicator_rows(result: IndicatorResult, compare: list | None = None) -> tupl
     if dates.isna().any():
         return pd.DataFrame(), 1.0, ind.unit
     out["date"] = pd.to_datetime(dates)
+    own = out.loc[out["kind"] == "dyad", "date"]
+    out = out[(out["kind"] == "dyad") | out["date"].between(own.min(), own.max())]   # comparisons: same years
     factor, unit = human_unit(ind.unit, out["value"].tolist())
     out["series"] = [series_name(ind.label, x, y, ind.directed) for x, y in zip(out["a"], out["b"], strict=True)]
-    quality = out["quality"] if "quality" in out.columns else pd.Series("ok", index=out.index)
-    out["thin"] = quality.astype(str).eq("thin")
+    if "quality" in out.columns:
+        out["thin"] = out["quality"].astype(str).eq("thin")
+    else:       # no quality column: an estimate with an interval on fewer than 10 observations is thin
+        n = pd.to_numeric(out["n"], errors="coerce") if "n" in out.columns else pd.Series(float("nan"), out.index)
+        has_ci = out["ci_low"].notna() if "ci_low" in out.columns else pd.Series(False, out.index)
+        out["thin"] = has_ci & (n < 10)
     for col in ("value", "ci_low", "ci_high"):
         out[col] = (pd.to_numeric(out[col], errors="coerce") / factor) if col in out.columns else float("nan")
-    out = out.sort_values(["series", "date"])
-    out["run"] = out.groupby("series", group_keys=False)["date"].apply(lambda d: _segments(d, result.by))
-    out["line"] = ~out.groupby("series")["date"].transform(lambda d: sparse(d, result.by)).astype(bool)
+    out = out.sort_values(["series", "date"]).reset_index(drop=True)
+    step = {"month": 45, "quarter": 130, "day": 2}.get(result.by, 550)     # days; years, sessions: 1.5 years
+    gap = out.groupby("series")["date"].diff().dt.days.fillna(0) > step
+    out["run"] = gap.astype(int).groupby(out["series"]).cumsum()
+    per = {"month": 30.4, "quarter": 91.3, "day": 1.0}.get(result.by, 365.25)
+    stats_ = out.groupby("series")["date"].agg(["count", "min", "max"])
+    expected = (stats_["max"] - stats_["min"]).dt.days / per + 1
+    is_sparse = (stats_["count"] < 4) | (stats_["count"] / expected < 0.5)
+    out["line"] = ~out["series"].map(is_sparse).astype(bool)
     out["x"] = out["date"].dt.strftime("%Y-%m-%d")
     out["n"] = pd.to_numeric(out["n"], errors="coerce") if "n" in out.columns else float("nan")
     keep = ["x", "period", "series", "kind", "value", "ci_low", "ci_high", "n", "thin", "run", "line"]
@@ -207,12 +219,16 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     scale = alt.Scale(domain=domain, range=colors)
     color = alt.Color("series:N", title=None, scale=scale,
                       legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
-    rows["key"] = rows["series"] + "#" + rows["run"].astype(str)
+    slim = rows.drop(columns=[c for c in ("ci_low", "ci_high") if rows[c].isna().all()])
+    for col in ("value", "ci_low", "ci_high"):
+        if col in slim.columns:
+            slim[col] = slim[col].map(lambda v: float(f"{v:.6g}") if pd.notna(v) else v)
+    datasets = {"rows": _records(slim)}      # attached after to_dict: Altair deep-copies inline data, slowly
     x = alt.X("x:T", title=None, axis=_time_axis(rows), scale=alt.Scale(padding=6))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("series:N", title="series"),
                alt.Tooltip("value:Q", format=VALUE_FORMAT, title=unit), alt.Tooltip("n:Q", title="n", format=",")]
-    base = alt.Chart(rows)
+    base = alt.Chart(alt.NamedData("rows")).transform_calculate(key="datum.series + '#' + datum.run")
     layers = []
     if rows["ci_low"].notna().any():
         tooltip += [alt.Tooltip("ci_low:Q", format=VALUE_FORMAT, title="95% low"),
@@ -235,7 +251,7 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
         notes.append("Hollow, faded points rest on thin data.")
     if (~rows["line"]).any():
         notes.append("Series with few or scattered periods are drawn as points only.")
-    cal = _calendar_layers(events, rows, width)
+    cal = _calendar_layers(events, rows, width, datasets)
     layers += cal
     if cal:
         notes.append("Dotted lines: party congresses, elections, new leaders and summits.")
@@ -244,11 +260,18 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     title_params = alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=15, subtitleColor="#555",
                                    subtitleFontSize=11)
     if percentiles is not None and len(percentiles):
-        pct = _percentile_chart(percentiles, rows, width)
+        pct = _percentile_chart(percentiles, rows, width, datasets)
         chart = alt.vconcat(main, pct, spacing=6).resolve_scale(color="independent").properties(title=title_params)
     else:
         chart = main.properties(title=title_params)
-    return chart.to_dict(validate=False)
+    spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows (NaN as null)."""
+    return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
 def _time_axis(rows: pd.DataFrame) -> alt.Axis:
@@ -273,7 +296,7 @@ def spaced(dates: pd.Series, min_days: float) -> list[bool]:
     return keep
 
 
-def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int) -> list:
+def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int, datasets: dict) -> list:
     ev = calendar_marks(events)
     if len(ev) == 0:
         return []
@@ -284,14 +307,16 @@ def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int
     span = (pd.Timestamp(hi) - pd.Timestamp(lo)).days or 1
     labelled = ev[spaced(pd.to_datetime(ev["x"]), span * 12 / width)]
     tip = [alt.Tooltip("x:T", title="date", format="%d %b %Y"), alt.Tooltip("label:N", title="event")]
-    rule = alt.Chart(ev).mark_rule(strokeDash=[2, 3], opacity=0.7, strokeWidth=1).encode(
+    datasets["calendar"] = _records(ev[["x", "label"]])
+    datasets["calendar_labels"] = _records(labelled[["x", "label", "short"]])
+    rule = alt.Chart(alt.NamedData("calendar")).mark_rule(strokeDash=[2, 3], opacity=0.7, strokeWidth=1).encode(
         x="x:T", color=alt.value("#9a9a9a"), tooltip=tip)
-    text = alt.Chart(labelled).mark_text(angle=270, align="right", baseline="bottom", dx=-2, dy=-1, fontSize=9,
+    text = alt.Chart(alt.NamedData("calendar_labels")).mark_text(angle=270, align="right", baseline="bottom", dx=-2, dy=-1, fontSize=9,
                                    color="#777").encode(x="x:T", y=alt.value(0), text="short:N", tooltip=tip)
     return [rule.properties(name="calendar"), text.properties(name="calendarlabel")]
 
 
-def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int):
+def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int, datasets: dict):
     pct = percentiles.copy()
     pct["period"] = pct["period"].astype(str)
     pct["x"] = pct["period"].map(lambda p: (period_date(p) or period_date("1900")).isoformat())
@@ -300,7 +325,8 @@ def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int)
     pct["percentile"] = pct["percentile"].astype(float)
     enc_x = alt.X("x:T", title=None, axis=alt.Axis(format="%Y", labels=False, ticks=False),
                   scale=alt.Scale(domain=[lo, hi], padding=6))
-    base = alt.Chart(pct)
+    datasets["percentiles"] = _records(pct[["x", "period", "percentile", "n_dyads"]])
+    base = alt.Chart(alt.NamedData("percentiles"))
     return alt.layer(
         alt.Chart(pd.DataFrame({"y": [50.0]})).mark_rule(color="#ccc", strokeDash=[2, 2]).encode(y="y:Q"),
         base.mark_line(color="#5a7d2a", strokeWidth=1.5, point=alt.OverlayMarkDef(size=10, color="#5a7d2a")).encode(

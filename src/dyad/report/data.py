@@ -385,16 +385,17 @@ def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least:
 
     Score = share of the periods of the last 10 years with a value (:func:`recent_coverage`) x
     :func:`relevance`.
-    Taken best first, one per indicator family (the id's first word) while that gives enough, up to ``most``;
+    Taken best first (ties: a measure of the pair as a whole before a directed one), one per indicator family (the id's first word) while that gives enough, up to ``most``;
     a chart is a headline only if its score is at least 0.25, except that ``least`` charts are always shown
     when the direction has that many with data."""
-    ok = [r for r in members if r.ok]
+    ok = [r for r in members if r.ok and (r.frame["value"].astype(float) != 0).any()]
+
     def score(r: IndicatorResult) -> float:
         return recent_coverage(r, newest) * relevance(r.indicator)
 
     chosen: list[IndicatorResult] = []
     families: set[str] = set()
-    for r in sorted(ok, key=lambda r: -score(r)):
+    for r in sorted(ok, key=lambda r: (-score(r), r.indicator.directed, r.indicator.id)):
         family = r.indicator.id.split("_")[0]
         if len(chosen) >= most:
             break

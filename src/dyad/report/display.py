@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from dyad.countries import name as _country_name
 
@@ -16,6 +17,7 @@ from dyad.countries import name as _country_name
 SHORT_NAMES = {"Russian Federation": "Russia"}
 
 
+@lru_cache(maxsize=4096)
 def country(iso3: str) -> str:
     """The name a reader expects ("Russia", not "Russian Federation"); the code itself if unknown."""
     try:
@@ -59,6 +61,7 @@ def mentions_partner(label: str) -> bool:
     return bool(re.search(r"(?<![\w'’])b(?:'s)?(?![\w'’-])", label.replace("→", " ")))
 
 
+@lru_cache(maxsize=4096)
 def series_name(label: str, a: str, b: str, directed: bool) -> str:
     """Legend entry of one series: "China → Russia" for a directed value, "China" for a country's own
     figure, "China – Russia" for a symmetric one."""

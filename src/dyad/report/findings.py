@@ -24,7 +24,7 @@ Monthly series are summed (counts, money) or averaged (rates) over calendar year
 Breakdowns (one product group, a per-event ratio) and one country's own figures (GDP, a speech's emphasis) give
 no finding (``dyad.report.data.relevance`` below 1): they are charts in the appendix.
 
-Selection: values resting on thin data (``quality == "thin"``, or n below 10) are not used; a series whose latest year is more than ten years
+Selection: a finding needs a score of at least 0.25; values resting on thin data (``quality == "thin"``, or n below 10) are not used; a series whose latest year is more than ten years
 before the newest year of any series is not used; the best finding per indicator is kept, at most two per
 indicator family (the id's first word: trade, un, ev ...), then the eight best by score.
 """
@@ -42,6 +42,7 @@ from dyad.report.data import relevance
 from dyad.report.display import country, human_unit, lower_first, neutral_title, number, quantity, series_name
 
 MAX_FINDINGS = 8
+MIN_SCORE = 0.25          # below this a rule has found nothing worth a sentence
 MIN_N = 10                # a value resting on fewer observations is not used in a finding
 VOLUME_UNITS = ("usd", "events", "deals", "tiv", "organisations")
 
@@ -130,6 +131,8 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     if len(rows) < 5 or _is_volume(ind.unit):
         return None
     last = rows.iloc[-1]
+    if pd.notna(last.get("n")) and float(last["n"]) < MIN_N:     # a rate or share on a handful of cases
+        return None
     before = rows[(rows["year"] < last["year"]) & (rows["year"] >= last["year"] - 10)]
     if len(before) < 3:
         return None
@@ -147,7 +150,7 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
         detail = n
     unit_word = " points" if unit.startswith("%") else ""
     direction = "up" if change > 0 else "down"
-    text = (f"{name} was {quantity(float(last['value']), ind.unit)} in {last['year']}"
+    text = (f"{name} stood at {quantity(float(last['value']), ind.unit)} in {last['year']}"
             f"{f' ({detail})' if detail else ''}, {direction} {number(abs(change))}{unit_word} "
             f"on its {before['year'].min()}–{before['year'].max()} average.")
     score = abs(change) / spread if spread > 0 else 0.0
@@ -167,9 +170,9 @@ def rule_trend(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     lo, hi = fit.slope - t * fit.stderr, fit.slope + t * fit.stderr
     if lo <= 0 <= hi:
         return None
-    verb = "risen" if fit.slope > 0 else "fallen"
+    verb = "rose" if fit.slope > 0 else "fell"
     per = "points" if unit.startswith("%") else unit
-    text = (f"{name} has {verb} by {number(abs(fit.slope))} {per} a year since {int(x.min())} "
+    text = (f"{name} {verb} by {number(abs(fit.slope))} {per} a year from {int(x.min())} to {int(x.max())} "
             f"(95% interval {number(lo)} to {number(hi)}; {len(x)} years).")
     return Finding("trend", ind.id, "", text, min(abs(fit.slope / fit.stderr) / 3, 5.0))
 
@@ -186,12 +189,12 @@ def rule_record(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     else:
         return None
     n = _n(last)
-    text = (f"{name} in {last['year']} was the {word} of the {len(rows)} years on record since "
-            f"{rows['year'].min()}: {quantity(float(last['value']), ind.unit)}{f' ({n})' if n else ''}.")
+    text = (f"{name} reached the {word} level of the {len(rows)} years on record since {rows['year'].min()} "
+            f"in {last['year']}: {quantity(float(last['value']), ind.unit)}{f' ({n})' if n else ''}.")
     return Finding("record", ind.id, "", text, 1.5)
 
 
-def rule_asymmetry(ind, frame: pd.DataFrame, pairs) -> Finding | None:
+def rule_asymmetry(ind, frame: pd.DataFrame, pairs, min_year: int = 0) -> Finding | None:
     if not ind.directed or len(pairs) < 2 or not _is_volume(ind.unit):
         return None
     (a, b), (c, d) = pairs[:2]
@@ -200,6 +203,8 @@ def rule_asymmetry(ind, frame: pd.DataFrame, pairs) -> Finding | None:
     if not shared:
         return None
     year = shared[-1]
+    if year < min_year:
+        return None
     vx = float(x.loc[x["year"] == year, "value"].iloc[0])
     vy = float(y.loc[y["year"] == year, "value"].iloc[0])
     if vx <= 0 or vy <= 0 or math.isclose(vx, -vy):
@@ -215,10 +220,14 @@ def rule_asymmetry(ind, frame: pd.DataFrame, pairs) -> Finding | None:
     return Finding("asymmetry", ind.id, "", text, abs(math.log2(ratio)))
 
 
-def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str) -> Finding | None:
+def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str,
+                    usable: set[str] | None = None) -> Finding | None:
+    """``usable``: the periods whose own value is not thin (a rank on one joint vote says nothing)."""
     if percentiles is None or len(percentiles) == 0:
         return None
     p = percentiles[percentiles["percentile"].notna()].copy()
+    if usable is not None:
+        p = p[p["period"].astype(str).isin(usable)]
     if p.empty:
         return None
     p["period"] = p["period"].astype(str)
@@ -244,6 +253,17 @@ def rule_scorecard(proposals: pd.DataFrame | None) -> Finding | None:
     text = (f"Of the {len(proposals)} proposals of the agenda scored here, " + ", ".join(parts)
             + " (baseline against evaluation years; see the scorecard rows of each direction).")
     return Finding("scorecard", "", "", text, 1.0, "scorecard")
+
+
+def findings_rows_periods(frame: pd.DataFrame, a: str, b: str) -> list[str]:
+    """Periods of the pair's series that a finding may use (not thin, not an interval on too few values)."""
+    rows = frame[(frame["a"].astype(str) == a) & (frame["b"].astype(str) == b) & frame["value"].notna()]
+    if "quality" in rows.columns:
+        rows = rows[rows["quality"].astype(str) != "thin"]
+    if "n" in rows.columns and "ci_low" in rows.columns and rows["ci_low"].notna().any():
+        n = pd.to_numeric(rows["n"], errors="coerce")
+        rows = rows[n.isna() | (n >= MIN_N)]
+    return rows["period"].astype(str).tolist()
 
 
 def findings(results, percentiles: dict[str, pd.DataFrame] | None = None, a: str = "", b: str = "",
@@ -273,12 +293,14 @@ def findings(results, percentiles: dict[str, pd.DataFrame] | None = None, a: str
                 f = rule(ind, rows, name)
                 if f is not None:
                     found.append(f)
-            f = rule_asymmetry(ind, frame, pairs)
+            f = rule_asymmetry(ind, frame, pairs, newest - 10)
             if f is not None:
                 found.append(f)
-        f = rule_percentile(ind, percentiles.get(ind.id), a or x, b or y)
+        usable = set(findings_rows_periods(res.frame, x, y))
+        f = rule_percentile(ind, percentiles.get(ind.id), a or x, b or y, usable)
         if f is not None:
             found.append(f)
+        found = [f for f in found if f.score >= MIN_SCORE]
         if found:
             best = max(found, key=lambda f: f.score)
             direction = ind.directions[0] if ind.directions else ""

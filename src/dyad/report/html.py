@@ -71,16 +71,39 @@ def _markdown():
 # Methods pages written for readers of a report; the others (engines, faults, the report's own build notes)
 # are for developers. Sections about how the code is tested or fixed are left out of the user pages too.
 USER_METHODS = ("findings", "alignment", "trade", "events", "words", "agenda", "cycles")
-DEVELOPER_HEADINGS = re.compile(r"^(checks|tests|found and fixed|performance|faults|what the data shows)\b", re.I)
+DEVELOPER_HEADINGS = re.compile(
+    r"^(checks|tests|found and fixed|performance|faults|what the data shows|agenda format)\b", re.I)
+# The methods pages write the pair's countries as a and b; for readers of a report they are A and B.
+_PAIR_VARS = ((re.compile(r"(?<![\w*])\*([ab])\*(?![\w*])"), lambda m: f"*{m[1].upper()}*"),
+              (re.compile(r"(?<![\w'’])([ab])(?='s\b)"), lambda m: m[1].upper()),
+              (re.compile(r"\b([ab])(\s*)(→|->)(\s*)([ab])\b"), lambda m: f"{m[1].upper()}{m[2]}→{m[4]}{m[5].upper()}"),
+              (re.compile(r"\b(of|from|with|to|and|between) ([ab])(?=\s*[,.;:)]|\s*$|\s+(?:and|to|with|minus|plus)\b)"),
+               lambda m: f"{m[1]} {m[2].upper()}"),
+              (re.compile(r"\(([ab]), ([ab])\)"), lambda m: f"({m[1].upper()}, {m[2].upper()})"))
+
+
+def _pair_letters(line: str) -> str:
+    """a and b as A and B outside inline code spans."""
+    parts = line.split("`")
+    for i in range(0, len(parts), 2):
+        for pattern, repl in _PAIR_VARS:
+            parts[i] = pattern.sub(repl, parts[i])
+    return "`".join(parts)
 
 
 def user_markdown(text: str) -> tuple[str, str]:
     """(title, body) of a methods page for users: ``{#anchor}`` attributes removed, developer sections
-    (## Checks, ## Tests, ## Found and fixed ...) and everything under them dropped."""
+    (## Checks, ## Tests, ## Found and fixed, ## Agenda format ...) and everything under them dropped, the
+    pair's countries written A and B."""
     out: list[str] = []
     skipping = False
+    fenced = False
     title = ""
     for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            line = _pair_letters(line)
         line = re.sub(r"\s*\{#[^}]*\}\s*$", "", line)
         heading = re.match(r"^(#{1,6})\s+(.*)$", line)
         if heading:
@@ -135,8 +158,14 @@ def scorecard_rows(report: Report) -> dict[str, list[dict]]:
             "badge": BADGES.get(row["verdict"], "none"), "coverage": row.get("coverage"), "line": line,
             "detail": rows[detail_cols] if len(rows) else None})
     for rows in out.values():
-        rows.sort(key=lambda p: (int(m[1]) if (m := re.search(r"(\d+)", str(p["id"]))) else 0, str(p["id"])))
+        rows.sort(key=_proposal_order)
     return out
+
+
+def _proposal_order(p: dict) -> tuple[int, str]:
+    """P2 before P10."""
+    m = re.search(r"(\d+)", str(p["id"]))
+    return (int(m[1]) if m else 0, str(p["id"]))
 
 
 def _environment() -> jinja2.Environment:
@@ -168,6 +197,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         rest = [r for r in members if r not in heads]
         sections.append({"code": code, "label": label, "headlines": heads,
                          "appendix": [r for r in rest if r.ok], "skipped": [r for r in rest if not r.ok]})
+    card = scorecard_rows(report)
     shown = [r for s in sections for r in s["headlines"]]
     years = [int(str(p)[:4]) for r in shown for p in r.frame["period"] if str(p)[:4].isdigit()]
     period = f"{min(years)}–{max(years)}" if years else "no data"
@@ -184,7 +214,8 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
                                                      if o.status in ("failed", "not ingested", "absent")],
         "methods": methods_docs(),
         "findings": report.findings, "coverage": rd.data_coverage(report.indicators),
-        "sections": sections, "scorecard_rows": scorecard_rows(report), "period": period,
+        "sections": sections, "scorecard_rows": card, "period": period,
+        "scorecard_all": sorted((p for rows in card.values() for p in rows), key=_proposal_order),
         "compare_names": [dyad_name(x, y) for x, y in report.compare],
         "provenance_summary": rd.provenance_summary(report.files),
         "specs_json": Markup(specs_json({chart_ids[k]: v for k, v in specs.items()})),
