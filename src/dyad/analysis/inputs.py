@@ -266,7 +266,9 @@ class Fetcher:
         by = "year" if "year" in indicator.frequencies else "month"
         if by not in indicator.frequencies:
             raise ValueError(f"{series.indicator} has neither yearly nor monthly values")
-        rows = indicator.compute(self.source, series.x, series.y, by=by, **dict(series.options))
+        from dyad import cache  # results cache keyed by store version: the report, API and CLI share it
+
+        rows = cache.compute(self.source, indicator.id, series.x, series.y, by=by, **dict(series.options))
         return _select(rows, series)
 
 

@@ -140,7 +140,9 @@ def from_indicator(store, a: str, b: str, indicator: str, by: str = "year", min_
     ind = indicators.get(indicator)
     if by not in ind.frequencies:
         raise ValueError(f"indicator {indicator} has periods {', '.join(ind.frequencies)}, not {by!r}")
-    frame = ind.compute(store, a, b, by=by, **options)
+    from dyad import cache
+
+    frame = cache.compute(store, ind.id, a, b, by=by, **options)
     if frame.empty:
         raise ValueError(f"indicator {indicator} has no data for {a}-{b}; ingest its source first")
     if "n" in frame.columns:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,39 +70,6 @@ class Report:
         return pd.DataFrame([r.summary() for r in self.indicators])
 
 
-_MEMO_LOCK = threading.Lock()
-
-
-@contextmanager
-def memoised_indicators():
-    """While a report is built, every registered indicator remembers its results per (store, a, b, by,
-    options): the index, scorecard, event study and synchronisation ask for the same series the indicator
-    section computed, and each would otherwise compute it again. The registry is restored on exit; the lock
-    keeps two report builds (dashboard threads) from interleaving the swap."""
-    from dyad import indicators as registry
-
-    registry.load()
-    with _MEMO_LOCK:
-        saved = dict(registry._REGISTRY)
-        cache: dict[tuple, pd.DataFrame] = {}
-
-        def remember(ind):
-            def compute(store, a, b, by="year", **options):
-                key = (ind.id, id(store), a, b, by, repr(sorted(options.items())))
-                if key not in cache:
-                    cache[key] = ind.compute(store, a, b, by=by, **options)
-                return cache[key].copy()
-
-            return dataclasses.replace(ind, compute=compute)
-
-        try:
-            registry._REGISTRY.update({k: remember(v) for k, v in saved.items()})
-            yield
-        finally:
-            registry._REGISTRY.clear()
-            registry._REGISTRY.update(saved)
-
-
 def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
             progress_enabled: bool | None = None, compare: list[tuple[str, str]] | None = None) -> Report:
     """Compute everything the report needs from the store (read-only work); ``compare``: up to three other
@@ -113,8 +77,8 @@ def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
     a, b = resolve(a), resolve(b)
     if a == b:
         raise ValueError(f"a dyad needs two different countries; got {a} twice")
-    with memoised_indicators():
-        return _collect(store, a, b, ingest, progress_enabled, list(compare or [])[:3])
+    # every series goes through dyad.cache.compute: the analyses reuse what the indicator section computed
+    return _collect(store, a, b, ingest, progress_enabled, list(compare or [])[:3])
 
 
 def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled: bool | None,

@@ -12,7 +12,6 @@ import pandas as pd
 
 from dyad import schema
 from dyad.indicators import DIRECTIONS, Indicator, all_indicators
-from dyad.indicators import get as get_indicator
 from dyad.report.optional import run_optional
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -82,9 +81,12 @@ def fetch(store, indicator: Indicator | str, a: str, b: str, by: str = "year", *
     """The one place the report computes an indicator series for one ordered pair.
 
     Every series the report shows (the dyad's own, both directions, and the comparison dyads) comes through
-    here, so a results cache (``dyad.cache.compute``) can be put in at this single point."""
-    ind = get_indicator(indicator) if isinstance(indicator, str) else indicator
-    return ind(store, a, b, by=by, **options)
+    here, through the store's results cache (``dyad.cache.compute``), which the index, scorecard and
+    event studies read as well."""
+    from dyad import cache  # keyed by indicator, pair, options and store version; shared with the API
+
+    ind_id = indicator if isinstance(indicator, str) else indicator.id
+    return cache.compute(store, ind_id, a, b, by=by, **options)
 
 
 def compute_indicator(store, ind: Indicator, a: str, b: str, by: str | None = None) -> IndicatorResult:
