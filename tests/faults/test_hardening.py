@@ -155,3 +155,147 @@ def test_reopening_in_process_keeps_a_live_ingest(tmp_path):
     assert all(s == ["running"] for s in statuses), statuses
     assert main.provenance()["status"].tolist() == ["ok"]
     main.close()
+
+
+# -- item 1: GDELT rows with huge fields -----------------------------------------------------------------------
+def test_gdelt_huge_sourceurl_is_a_reject_with_reason(tmp_path):
+    rows = [gdelt2_row(2000 + i, "20150101", "CHN", "RUS", "042", 1.9) for i in range(6)]
+    rows[1][60] = "https://example.org/" + "a" * (900 << 10)        # under the limit: stored whole
+    rows[2][60] = "https://example.org/" + "b" * (3 << 20)          # over: a reject
+    rows[4][1] = "20151345"                                          # a bad row after the long one
+    write_tab(tmp_path / "g.CSV", rows)
+    with open_store(tmp_path / "s.duckdb") as s:
+        res = s.ingest("gdelt", tmp_path / "g.CSV")
+        assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (6, 4, 2)
+        q = s.quarantine(res.ingest_id).set_index("row")["reason"]
+        assert list(q.index) == [3, 5]
+        assert "bytes long" in q[3] and "DYAD_MAX_LINE" in q[3] and "SQLDATE" in q[5]
+        urls = s.sql("SELECT event_id, length(url) AS n FROM events ORDER BY event_id").set_index("event_id")["n"]
+        assert urls["2001"] == len(rows[1][60])
+
+
+@pytest.mark.parametrize("content", [b"x" * (5 << 20), b"\0" * (5 << 20)])
+def test_gdelt_one_line_file_counts_its_row(tmp_path, content):
+    (tmp_path / "one.CSV").write_bytes(content)
+    with open_store(tmp_path / "s.duckdb") as s:
+        res = s.ingest("gdelt", tmp_path / "one.CSV")
+        assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (1, 0, 1)
+
+
+def test_long_lines_scan_matches_python(tmp_path):
+    import random
+
+    rng = random.Random(3)
+    lines = [b"y" * rng.choice([0, 5, 99, 100, 101, 250]) for _ in range(500)]
+    data = b"\n".join(lines)                                   # the last line has no newline
+    (tmp_path / "f").write_bytes(data)
+    from dyad.sources.gdelt import long_lines
+
+    numbers, starts, lengths = long_lines(tmp_path / "f", 100, chunk=64)
+    expected = [(i + 1, len(ln)) for i, ln in enumerate(lines) if len(ln) > 100]
+    assert list(zip(numbers.tolist(), lengths.tolist(), strict=True)) == expected
+    assert all(data[s:s + n] == lines[k - 1] for k, s, n in zip(numbers, starts, lengths, strict=True))
+
+
+# -- items 3 and 7: special files and deep folders, as one-line errors on the command line ----------------------
+def _nested(root, depth: int):
+    root.mkdir()
+    here = root
+    for _ in range(depth):          # one level at a time: pathlib's mkdir(parents=True) recurses
+        here = here / "d"
+        here.mkdir()
+    return here
+
+
+def _remove_nested(root, depth: int) -> None:
+    """rmtree recurses once per level; remove from the bottom up instead (a 1,200-deep tree in a shared tmp
+    would break its cleanup)."""
+    import os
+
+    parts = [root] + [None] * depth
+    for i in range(1, depth + 1):
+        parts[i] = parts[i - 1] / "d"
+    for p in reversed(parts[1:]):
+        for f in os.listdir(p):
+            os.unlink(p / f)
+        os.rmdir(p)
+
+
+def test_deeply_nested_folder_is_one_line(tmp_path):
+    root = tmp_path / "deep"
+    leaf = _nested(root, 1200)
+    try:
+        (leaf / "x.CSV").write_text("\t".join(gdelt2_row(1, "20150101", "CHN", "RUS", "042", 1.9)) + "\n")
+        proc = dyad("--store", str(tmp_path / "s.duckdb"), "ingest", "gdelt", "--from", str(root))
+        one_line_error(proc, "nested more than", "DYAD_MAX_FOLDER_DEPTH")
+    finally:
+        _remove_nested(root, 1200)
+
+
+@pytest.mark.parametrize("source", ["sipri", "gdelt", "doc"])
+def test_fifo_is_one_line(tmp_path, source):
+    import os
+
+    fifo = tmp_path / ("in.txt" if source == "doc" else "in.csv")
+    os.mkfifo(fifo)
+    args = ["doc", "add", str(fifo)] if source == "doc" else ["ingest", source, "--from", str(fifo)]
+    proc = dyad("--store", str(tmp_path / "s.duckdb"), *args, timeout=60)
+    one_line_error(proc, "named pipe", "not a regular file")
+
+
+def test_calendar_from_dev_zero_is_one_line(tmp_path):
+    link = tmp_path / "cal.yaml"
+    link.symlink_to("/dev/zero")
+    proc = dyad("calendar", "RUS", "--calendar", str(link), timeout=60)
+    one_line_error(proc, "character device")
+
+
+# -- item 4 / 7: YAML limits ------------------------------------------------------------------------------------
+def laughs(levels: int = 9) -> str:
+    text = 'l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n'
+    for i in range(1, levels):
+        text += f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 9) + "]\n"
+    return text
+
+
+@pytest.mark.parametrize("kind", ["laughs", "deep"])
+def test_yaml_bombs(tmp_path, kind):
+    from dyad import agenda, calendar
+
+    body = laughs() if kind == "laughs" else "x: " + "[" * 100_000 + "]" * 100_000 + "\n"
+    cal = tmp_path / "cal.yaml"
+    cal.write_text("country: RUS\nentries: []\n" + body)
+    with pytest.raises(calendar.CalendarError, match="DYAD_MAX_YAML"):
+        calendar.load_file(cal)
+    with pytest.raises(agenda.AgendaError, match="DYAD_MAX_YAML"):
+        agenda.loads("id: x\n" + body)
+    proc = dyad("calendar", "RUS", "--calendar", str(cal), timeout=60)
+    one_line_error(proc, "DYAD_MAX_YAML")
+
+
+def test_yaml_limits_are_overridable(tmp_path, monkeypatch):
+    from dyad import safety
+
+    small = laughs(3)      # 9 * 9 * 9 values through 18 aliases
+    with pytest.raises(Exception, match="DYAD_MAX_YAML_NODES"):
+        monkeypatch.setenv("DYAD_MAX_YAML_NODES", "100")
+        safety.load_yaml(small)
+    monkeypatch.setenv("DYAD_MAX_YAML_NODES", "10000")
+    data = safety.load_yaml(small)
+    assert len(data["l2"]) == 9 and data["l2"][0][0] == ["lol"] * 9
+
+
+def test_zip_bomb_limit_and_override(tmp_path, monkeypatch):
+    from hostile import zeros_zip
+
+    path = tmp_path / "bomb.zip"
+    path.write_bytes(zeros_zip(8))
+    with open_store(tmp_path / "s.duckdb") as s:
+        with pytest.raises(Exception, match="DYAD_MAX_ZIP_RATIO"):
+            s.ingest("gdelt", path)
+        monkeypatch.setenv("DYAD_MAX_ZIP_RATIO", "100000")
+        res = s.ingest("gdelt", path)          # allowed now: one long line of zeros, rejected with its reason
+        assert (res.rows_read, res.rows_rejected) == (1, 1)
+        monkeypatch.setenv("DYAD_MAX_UNZIPPED", "1MB")
+        with pytest.raises(Exception, match="DYAD_MAX_UNZIPPED"):
+            s.ingest("gdelt", path, force=True)
