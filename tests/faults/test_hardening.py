@@ -299,3 +299,20 @@ def test_zip_bomb_limit_and_override(tmp_path, monkeypatch):
         monkeypatch.setenv("DYAD_MAX_UNZIPPED", "1MB")
         with pytest.raises(Exception, match="DYAD_MAX_UNZIPPED"):
             s.ingest("gdelt", path, force=True)
+
+
+# -- item 11: country input ---------------------------------------------------------------------------------------
+def test_country_names_without_punctuation():
+    from dyad.countries import resolve
+
+    assert resolve("Peoples Republic of China") == "CHN" == resolve("People's Republic of China")
+    assert resolve("cow:710") == "CHN" and resolve("m49:710") == "ZAF" and resolve("iso2:RU") == "RUS"
+
+
+def test_same_country_twice_and_ambiguous_number(events_store):
+    for pair in (("CHN", "CHN"), ("China", "CHN")):
+        one_line_error(dyad("--store", str(events_store), "events", *pair), "two different countries")
+    err = one_line_error(dyad("--store", str(events_store), "events", "710", "RUS"), "ambiguous")
+    assert "cow:710" in err and "m49:710" in err
+    proc = dyad("--store", str(events_store), "events", "cow:710", "RUS", "--by", "year", "--format", "csv")
+    assert proc.returncode == 0 and "CHN,RUS" in proc.stdout, proc.stderr
