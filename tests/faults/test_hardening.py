@@ -316,3 +316,34 @@ def test_same_country_twice_and_ambiguous_number(events_store):
     assert "cow:710" in err and "m49:710" in err
     proc = dyad("--store", str(events_store), "events", "cow:710", "RUS", "--by", "year", "--format", "csv")
     assert proc.returncode == 0 and "CHN,RUS" in proc.stdout, proc.stderr
+
+
+# -- item 9: Ctrl-C stops `dyad report --data` --------------------------------------------------------------------
+@pytest.mark.parametrize("after", [0.5, 4.0])
+def test_ctrl_c_stops_report_with_data(tmp_path, after):
+    import signal
+    import time
+
+    from conftest import need_data
+
+    data = need_data()
+    out = tmp_path / "r.html"
+    proc = subprocess.Popen([sys.executable, "-m", "dyad", "--store", str(tmp_path / "s.duckdb"), "report", "CHN",
+                             "RUS", "--data", str(data), "-o", str(out)], env=python_env(), cwd=str(ROOT),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "s.duckdb").exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)         # the store is open: the command is past its imports and ingesting
+    time.sleep(after)
+    assert proc.poll() is None, "the report ended before the interrupt; the test needs a longer ingest"
+    sent = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert time.monotonic() - sent < 10, "Ctrl-C took more than 10 s to stop the command"
+    assert proc.returncode == 130, err[-3000:]
+    assert "Interrupted" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob("*.part"))

@@ -104,6 +104,10 @@ def _ingest_one(store, entry: Entry, path: Path) -> Outcome:
     try:
         result = store.ingest(entry.source, path, **entry.options)
     except Exception as exc:  # noqa: BLE001 - any adapter failure is reported, and the report goes on
+        from dyad import interrupt
+
+        if interrupt.is_interrupt(exc):      # but Ctrl-C (DuckDB's InterruptException) stops the command
+            raise KeyboardInterrupt from exc
         return Outcome(entry.source, entry.pattern, str(path), "failed", f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - started)
     status = "unchanged" if result.skipped else "ingested"
