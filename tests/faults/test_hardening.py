@@ -347,3 +347,68 @@ def test_ctrl_c_stops_report_with_data(tmp_path, after):
     assert proc.returncode == 130, err[-3000:]
     assert "Interrupted" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+# -- item 12: output and discovery --------------------------------------------------------------------------------
+def test_tables_fit_the_terminal(monkeypatch):
+    import io
+
+    from dyad.output import emit
+
+    frame = pd.DataFrame({"file": ["/very/long/path/" + "x" * 150, "short"], "row": [1, 2],
+                          "reason": ["a reason " * 20, "r"], "value": [1.5, None]})
+    monkeypatch.setenv("COLUMNS", "80")
+    out = io.StringIO()
+    emit(frame, "table", out)
+    lines = out.getvalue().splitlines()
+    assert max(len(ln) for ln in lines) <= 80 and "\u2026" in out.getvalue()
+    monkeypatch.delenv("COLUMNS")
+    out = io.StringIO()                # not a terminal: whole rows, for files and pipes
+    emit(frame, "table", out)
+    assert "x" * 150 in out.getvalue()
+
+
+def test_trade_keeps_units_apart():
+    from conftest import need_data
+    from dyad.cli.trade import _concat, _trade_frames
+
+    path = need_data("trade", "baci_russia_china_processed_2017_2023.csv")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, open_store(f"{tmp}/s.duckdb") as s:
+        s.ingest("baci", path)
+        frame = _concat(_trade_frames(s, "CHN", "RUS", "year", "values", None, None, "gdp"))
+    units = frame.groupby("indicator")["unit"].unique()
+    assert all(len(u) == 1 for u in units)
+    assert units["trade_growth"][0] == "percent" and units["trade_total"][0] == "USD"
+
+
+def test_sources_explains_rows_new_over_rows_read(tmp_path):
+    from conftest import need_data
+
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as s:
+        res = s.ingest("cow-trade", need_data("trade", "cow_trade_CHN_RUS_1870_2014.csv"))
+        assert res.rows_new > res.rows_read and "both directions" in res.message
+    proc = dyad("--store", str(path), "sources")
+    assert proc.returncode == 0 and "both directions" in proc.stderr
+
+
+def test_official_baci_names_found_anywhere(tmp_path):
+    from dyad.report.ingest import plan
+
+    data = tmp_path / "data" / "downloads" / "cepii"
+    data.mkdir(parents=True)
+    # BACI country codes need not be M49: the table beside the file decides (here 901 and 902)
+    (data / "country_codes_V202401b.csv").write_text(
+        "country_code,country_name,country_iso2,country_iso3\n901,China,CN,CHN\n902,Russia,RU,RUS\n")
+    (data / "product_codes_HS17_V202401b.csv").write_text("code,description\n010121,Horses\n")
+    (data / "BACI_HS17_Y2022_V202401b.csv").write_text(
+        "t,i,j,k,v,q\n2022,901,902,010121,12.5,1.0\n2022,902,901,010121,3.0,NA\n")
+    found = [(e.source, p) for e, p, _ in plan(tmp_path / "data") if p is not None and e.source == "baci"]
+    assert [p.name for _, p in found] == ["BACI_HS17_Y2022_V202401b.csv"]
+    with open_store(tmp_path / "s.duckdb") as s:
+        res = s.ingest("baci", found[0][1])
+        assert (res.rows_read, res.rows_loaded) == (2, 2)
+        got = s.sql("SELECT exporter, importer, value_usd FROM trade ORDER BY value_usd")
+    assert got.values.tolist() == [["RUS", "CHN", 3000.0], ["CHN", "RUS", 12500.0]]
