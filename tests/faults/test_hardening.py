@@ -412,3 +412,17 @@ def test_official_baci_names_found_anywhere(tmp_path):
         assert (res.rows_read, res.rows_loaded) == (2, 2)
         got = s.sql("SELECT exporter, importer, value_usd FROM trade ORDER BY value_usd")
     assert got.values.tolist() == [["RUS", "CHN", 3000.0], ["CHN", "RUS", 12500.0]]
+
+
+def test_long_ingest_is_not_silent_in_logs(tmp_path):
+    """Item 12: a logged run (stderr not a terminal) says it is working while one file is parsed."""
+    rows = [gdelt2_row(5000 + i, "20150101", "CHN", "RUS", "042", 1.9) for i in range(20000)]
+    write_tab(tmp_path / "g.CSV", rows)
+    proc = dyad("--store", str(tmp_path / "s.duckdb"), "ingest", "gdelt", "--from", str(tmp_path / "g.CSV"),
+                DYAD_PROGRESS_EVERY="0.05")
+    assert proc.returncode == 0, proc.stderr
+    beats = [ln for ln in proc.stderr.splitlines() if ln.startswith("dyad: ingest gdelt") and "working" in ln]
+    assert beats, proc.stderr
+    quiet = dyad("--store", str(tmp_path / "s2.duckdb"), "ingest", "gdelt", "--from", str(tmp_path / "g.CSV"),
+                 DYAD_PROGRESS_EVERY="0.05", DYAD_PROGRESS="0")
+    assert "working" not in quiet.stderr
