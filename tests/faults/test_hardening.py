@@ -426,3 +426,48 @@ def test_long_ingest_is_not_silent_in_logs(tmp_path):
     quiet = dyad("--store", str(tmp_path / "s2.duckdb"), "ingest", "gdelt", "--from", str(tmp_path / "g.CSV"),
                  DYAD_PROGRESS_EVERY="0.05", DYAD_PROGRESS="0")
     assert "working" not in quiet.stderr
+
+
+# -- item 5 (gdelt part): a zip of many members parses in batches, with per-member counts and lines ---------------
+def test_gdelt_zip_batches_match_member_by_member(tmp_path):
+    import zipfile
+
+    import random
+    import string
+
+    rng = random.Random(5)
+    members = {}
+    gid = 70000
+    for m in range(60):
+        rows = []
+        for _ in range(1 + m % 4):
+            rows.append(gdelt2_row(gid, "20150101", "CHN", "RUS", "042", 1.9))
+            gid += 1
+        if m % 7 == 3:
+            rows[-1][1] = "20151399"                       # a bad date on the member's last line
+        if m % 11 == 5:
+            rows[0][60] = "https://x.org/" + "".join(rng.choices(string.ascii_letters, k=2 << 20))  # > DYAD_MAX_LINE
+        text = "".join("\t".join(r) + "\n" for r in rows)
+        if m == 20:
+            text = text.rstrip("\n")                        # no final newline
+        members[f"d/{m:03d}.export.CSV"] = text
+    members["extract.csv"] = ("GLOBALEVENTID,SQLDATE,MonthYear,Year,Actor1CountryCode,Actor2CountryCode,EventCode,"
+                              "EventBaseCode,EventRootCode,QuadClass,GoldsteinScale,DATEADDED\n"
+                              "99999,20150101,201501,2015,CHN,RUS,042,042,04,1,1.9,20150101\n")
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+    got = {}
+    for fast in ("true", "false"):         # false: every member on its own through the careful pass
+        with open_store(tmp_path / f"{fast}.duckdb") as s:
+            res = s.ingest("gdelt", path, fast=fast)
+            files = s.sql("SELECT file, rows_read, rows_loaded, rows_rejected FROM provenance_files ORDER BY file")
+            quarantine = s.quarantine(res.ingest_id)[["file", "row", "reason"]].sort_values(["file", "row"])
+            events = s.sql("SELECT event_id, length(url) AS n FROM events ORDER BY event_id")
+            got[fast] = (files.reset_index(drop=True), quarantine.reset_index(drop=True), events, res.rows_read)
+    pd.testing.assert_frame_equal(got["true"][0], got["false"][0])
+    pd.testing.assert_frame_equal(got["true"][1], got["false"][1])
+    pd.testing.assert_frame_equal(got["true"][2], got["false"][2])
+    assert got["true"][3] == sum(t.count("\n") + (not t.endswith("\n")) for t in members.values()) - 1
+    assert len(got["true"][0]) == 61 and got["true"][1]["row"].max() <= 4
