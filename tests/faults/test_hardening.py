@@ -430,10 +430,9 @@ def test_long_ingest_is_not_silent_in_logs(tmp_path):
 
 # -- item 5 (gdelt part): a zip of many members parses in batches, with per-member counts and lines ---------------
 def test_gdelt_zip_batches_match_member_by_member(tmp_path):
-    import zipfile
-
     import random
     import string
+    import zipfile
 
     rng = random.Random(5)
     members = {}
