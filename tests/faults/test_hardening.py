@@ -470,3 +470,22 @@ def test_gdelt_zip_batches_match_member_by_member(tmp_path):
     pd.testing.assert_frame_equal(got["true"][2], got["false"][2])
     assert got["true"][3] == sum(t.count("\n") + (not t.endswith("\n")) for t in members.values()) - 1
     assert len(got["true"][0]) == 61 and got["true"][1]["row"].max() <= 4
+
+
+def test_api_answers_503_when_the_store_is_busy(events_store, monkeypatch):
+    """Item 10: a DuckDB TransactionException (or a StoreError) in a request is a 503 with a message."""
+    import duckdb
+    from fastapi.testclient import TestClient
+
+    from dyad.web import create_app
+    from dyad.web.service import Service
+
+    def busy(self):
+        raise duckdb.TransactionException("TransactionContext Error: Conflict on tuple deletion!")
+
+    app = create_app(events_store)
+    monkeypatch.setattr(Service, "store", busy)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/sources", headers={"accept": "application/json"})
+    assert r.status_code == 503, r.text
+    assert r.json()["error"] == "store_unavailable" and "Conflict" in r.json()["detail"]
