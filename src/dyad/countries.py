@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,7 +112,8 @@ _EXTRA = {
 
 def _norm(text: str) -> str:
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    s = s.lower().strip().replace("’", "'").replace("`", "'")
+    # punctuation does not tell names apart: "Peoples Republic of China" is "People's Republic of China"
+    s = re.sub(r"[^\w\s-]", "", s.lower()).replace("-", " ")
     return " ".join(s.split())
 
 
@@ -244,6 +246,9 @@ def resolve(value: object, scheme: str | None = None, *, date: dt.date | str | N
             raise _fail(value, f"not a known {scheme} country code")
         return _apply_history(code, value, date, un_seat)
     text = str(value).strip()
+    prefix, sep, rest = text.partition(":")
+    if sep and prefix.strip().lower() in SCHEMES:       # "cow:710", "m49:710", "iso2:CN"
+        return resolve(rest.strip(), prefix.strip().lower(), date=date, un_seat=un_seat)
     if text.replace(".", "", 1).isdigit():
         hits = {s: c for s in ("m49", "cow") if (c := _lookup(text, s))}
         if len(set(hits.values())) == 1:
@@ -252,7 +257,7 @@ def resolve(value: object, scheme: str | None = None, *, date: dt.date | str | N
             raise CountryError(
                 f"ambiguous numeric country code {text!r}: "
                 + ", ".join(f"{s} -> {c}" for s, c in hits.items())
-                + "; pass scheme='m49' or scheme='cow'")
+                + f"; write m49:{text} or cow:{text} to choose (in Python: scheme='m49' or scheme='cow')")
         raise _fail(value, "not a known UN M49 or COW code")
     for s in ("iso3", "iso2", "name"):
         if len(text) == 2 and s == "iso3":
@@ -261,6 +266,15 @@ def resolve(value: object, scheme: str | None = None, *, date: dt.date | str | N
         if code is not None:
             return _apply_history(code, value, date, un_seat)
     raise _fail(value, "unknown country")
+
+
+def resolve_pair(a: object, b: object) -> tuple[str, str]:
+    """ISO3 codes of the two countries of a dyad; the same country twice is an error."""
+    ca, cb = resolve(a), resolve(b)
+    if ca == cb:
+        same = f"{a!r} and {b!r} are both {ca}" if str(a).strip() != str(b).strip() else f"{a!r} given twice"
+        raise CountryError(f"a dyad needs two different countries: {same}. Give two countries, e.g. CHN RUS.")
+    return ca, cb
 
 
 def try_resolve(value: object, scheme: str | None = None, **kw) -> str | None:

@@ -58,6 +58,45 @@ def emit(frame: pd.DataFrame, fmt: str = "table", out: IO[str] | None = None, fl
         for col in shown.columns:
             if pd.api.types.is_float_dtype(shown[col]):
                 shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else floatfmt.format(v))
-        out.write(shown.to_string(index=False, na_rep="") + "\n")
+        width = table_width(out)
+        text = shown.to_string(index=False, na_rep="")
+        if width is not None and _widest(text) > width:
+            text = _fit(shown, width)
+        out.write(text + "\n")
     else:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def table_width(out: IO[str]) -> int | None:
+    """The terminal's width when writing to one (``$COLUMNS`` wins), else None: files and pipes get whole rows."""
+    import os
+    import shutil
+
+    if os.environ.get("COLUMNS", "").isdigit():
+        return max(int(os.environ["COLUMNS"]), 40)
+    isatty = getattr(out, "isatty", None)
+    if isatty is not None and isatty():
+        return max(shutil.get_terminal_size((100, 24)).columns, 40)
+    return None
+
+
+def _widest(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+def _fit(shown: pd.DataFrame, width: int) -> str:
+    """The table within ``width`` characters: long text cells cut with an ellipsis (narrowest first that
+    fits, down to 12 characters), then, if the columns still do not fit, printed in blocks of columns."""
+    text = shown.to_string(index=False, na_rep="")
+    for cap in (60, 40, 30, 20, 12):
+        if _widest(text) <= width:
+            return text
+        cut = shown.copy()
+        for col in cut.columns:
+            if not pd.api.types.is_numeric_dtype(cut[col]):
+                cut[col] = cut[col].map(lambda v, c=cap: v if not isinstance(v, str) or len(v) <= c
+                                        else v[: c - 1] + "\u2026")
+        text = cut.to_string(index=False, na_rep="")
+    if _widest(text) <= width:
+        return text
+    return cut.to_string(index=False, na_rep="", line_width=width - 1)

@@ -18,8 +18,8 @@ The limits, each overridable by an environment variable (documented in docs/limi
 variable                 what                                                        default
 ======================== =========================================================== ==============
 DYAD_MAX_UNZIPPED        bytes unpacked from one archive (sum over its members)      64GB
-DYAD_MAX_ZIP_RATIO       uncompressed / compressed size of one member                200 
-DYAD_MAX_LINE            bytes in one row of a GDELT file (e.g. a huge SOURCEURL)    1MiB 
+DYAD_MAX_ZIP_RATIO       uncompressed / compressed size of one member                200
+DYAD_MAX_LINE            bytes in one row of a GDELT file (e.g. a huge SOURCEURL)    1MiB
 DYAD_MAX_YAML_BYTES      size of one YAML file                                       16MB
 DYAD_MAX_YAML_ALIASES    YAML aliases (``*name``) in one file                        100
 DYAD_MAX_YAML_DEPTH      nesting depth of one YAML document                          64

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from dyad import engine, safety, schema, sources
+from dyad import engine, interrupt, safety, schema, sources
 
 ENV_STORE = "DYAD_STORE"
 ENV_INGEST_MEMORY = "DYAD_INGEST_MEMORY_LIMIT"
@@ -166,6 +166,7 @@ class Store:
 
     def _run(self, sql: str, params: list[Any] | None = None) -> list[tuple]:
         """Execute a statement and consume its result (DuckDB 2 keeps unfinished results open)."""
+        interrupt.check()
         return self.con.execute(sql, params or []).fetchall()
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -212,6 +213,7 @@ class Store:
 
     def table(self, name: str):
         """An Ibis table expression for a canonical table on :attr:`engine` (created empty if absent)."""
+        interrupt.check()       # every measure starts here: Ctrl-C stops the report between indicators
         if self.engine != "duckdb":
             return engine.table(self, name, self.engine)
         if not self.has_table(name):
@@ -229,6 +231,7 @@ class Store:
         return int(self._run(f'SELECT count(*) FROM "{name}"')[0][0])
 
     def sql(self, query: str, params: list[Any] | None = None) -> pd.DataFrame:
+        interrupt.check()
         return self.con.execute(query, params or []).df()
 
     @property
@@ -303,6 +306,8 @@ class Store:
                 rows_new = self._commit(ingest_id, result, staged, sha, size, members)
         except BaseException as exc:
             self._fail_run(ingest_id, exc, hashing.done())
+            if interrupt.is_interrupt(exc) and not isinstance(exc, KeyboardInterrupt):
+                raise KeyboardInterrupt from exc          # Ctrl-C during a query: stop the command
             if isinstance(exc, _transaction_error()):
                 raise _write_error(self.path, exc) from exc
             raise

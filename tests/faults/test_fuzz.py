@@ -153,3 +153,49 @@ def test_mutated_real_lines(source):
         run_reader(source, text.encode(encoding, errors="replace"), ext)
 
     check()
+
+
+def test_gdelt_long_rows_and_zips(monkeypatch):
+    """Issue 16 item 1: real GDELT lines mixed with rows over DYAD_MAX_LINE (set small here), plain and as zip
+    members (parsed in batches): every line is read, and each long row is a reject at its own line."""
+    import io
+    import zipfile
+
+    monkeypatch.setenv("DYAD_MAX_LINE", "600")
+    lines = [ln for ln in line_pool("gdelt")[0] if 0 < len(ln) < 600 and ln.count("\t") in (56, 57, 60)]
+    if not lines:
+        pytest.skip("no raw GDELT lines in the sample pool")
+
+    @settings(FUZZ, max_examples=30)
+    @given(picks=st.lists(st.tuples(st.integers(0, len(lines) - 1), st.integers(0, 5000)), min_size=1, max_size=15),
+           zipped=st.booleans(), members=st.integers(1, 4))
+    def check(picks, zipped, members):
+        rows = [lines[i] if extra < 4000 else lines[i] + "x" * extra for i, extra in picks]
+        long_at = [k + 1 for k, (_, extra) in enumerate(picks) if extra >= 4000]
+        chunks = [rows[m::members] for m in range(members)] if zipped else [rows]
+        with tempfile.TemporaryDirectory() as folder:
+            if zipped:
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+                    for m, chunk in enumerate(chunks):
+                        if chunk:
+                            zf.writestr(f"{m}.export.CSV", "\n".join(chunk) + "\n")
+                path = Path(folder) / "f.zip"
+                path.write_bytes(buf.getvalue())
+            else:
+                path = Path(folder) / "f.CSV"
+                path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+            con = engine.scratch()
+            try:
+                result = sources.get("gdelt").read(path)
+                result.stage(con, "_fuzz")
+            finally:
+                con.close()
+            result.check()
+            assert result.rows_read == len(rows)
+            long_rejects = result.rejects[result.rejects["reason"].str.contains("DYAD_MAX_LINE")]
+            assert len(long_rejects) == len(long_at)
+            if not zipped:
+                assert sorted(long_rejects["row"]) == long_at
+
+    check()

@@ -78,22 +78,35 @@ _load_commands()
 
 def main() -> None:
     """Entry point: clear one-line errors for expected failures, tracebacks only with DYAD_DEBUG=1."""
+    from dyad import interrupt
     from dyad.countries import CountryError
     from dyad.sources import SourceError
     from dyad.store import StoreError
 
     expected = (CountryError, SourceError, StoreError, KeyError, ValueError, FileNotFoundError)
+    interrupt.install()
     try:
         cli.main(standalone_mode=False)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        if interrupt.requested():
+            click.echo("Interrupted (Ctrl-C): stopped; nothing more was written.", err=True)
+            sys.exit(130)
         click.echo("Aborted.", err=True)
         sys.exit(1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
     except expected as exc:
+        if interrupt.requested():
+            click.echo("Interrupted (Ctrl-C): stopped; nothing more was written.", err=True)
+            sys.exit(130)
         if os.environ.get("DYAD_DEBUG"):
             raise
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         click.echo(f"Error: {message}", err=True)
         sys.exit(2)
+    except Exception as exc:
+        if interrupt.is_interrupt(exc):
+            click.echo("Interrupted (Ctrl-C): stopped; nothing more was written.", err=True)
+            sys.exit(130)
+        raise

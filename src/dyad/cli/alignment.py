@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dyad.cli.common import end_option, format_option, show, start_option
-from dyad.countries import resolve
+from dyad.countries import resolve, resolve_pair
 from dyad.measures import alignment as al
 from dyad.measures import cosponsor
 from dyad.output import tidy
@@ -60,7 +60,7 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
                 raise click.UsageError("with one country give --year (and --top N), or give a second country")
             show(al.top_partners(store, a, year, measure, top or 10, **options), fmt)
             return
-        series = al.alignment(store, a, resolve(b), by=by, measure=measure, start=start, end=end, **options)
+        series = al.alignment(store, *resolve_pair(a, b), by=by, measure=measure, start=start, end=end, **options)
         show(tidy(series.to_frame(ci=not no_ci)), fmt)
 
 

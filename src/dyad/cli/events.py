@@ -6,7 +6,7 @@ import click
 import pandas as pd
 
 from dyad.cli.common import end_option, format_option, show, start_option
-from dyad.countries import resolve
+from dyad.countries import resolve_pair
 from dyad.measures import events as ev
 from dyad.output import tidy
 
@@ -38,7 +38,7 @@ def events_cmd(obj, a, b, by, names, directed, dataset, start, end, no_ci, fmt):
         dyad events CHN RUS --by year --indicator ev_high_level_contacts_share --directed
         dyad events CHN RUS --dataset icews --by month --format csv
     """
-    a, b = resolve(a), resolve(b)
+    a, b = resolve_pair(a, b)
     options = {"directed": directed, "dataset": dataset, "start": start, "end": end}
     with obj.store(read_only=True) as store:
         frames = []

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dyad import sources
+from dyad.progress import heartbeat
 
 
 @click.command("ingest")
@@ -54,7 +55,8 @@ def ingest(obj, source: str, path: Path | None, start: str | None, end: str | No
         raise click.UsageError("give --from PATH, or --download / --start and --end")
     with obj.store() as store:
         for p in paths:
-            result = store.ingest(source, p, force=force, **extra)
+            with heartbeat(f"ingest {source} {p}"):
+                result = store.ingest(source, p, force=force, **extra)
             click.echo(result.summary())
 
 

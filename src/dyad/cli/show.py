@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dyad.countries import resolve
+from dyad.countries import resolve_pair
 
 
 def _open(obj, store_path: Path | None, read_only: bool):
@@ -57,7 +57,7 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, st
     from dyad.report.data import compare_pairs
     from dyad.report.ingest import ingest_layout
 
-    a, b = resolve(a), resolve(b)
+    a, b = resolve_pair(a, b)
     try:
         pairs = compare_pairs(compare, a, b)
     except ValueError as exc:

@@ -37,6 +37,11 @@ def sources_cmd(obj, available: bool, runs: bool, fmt: str) -> None:
         else:
             frame = store.sources_summary()
         show(frame, fmt)
+        if not runs and fmt == "table" and len(frame) and (frame["rows_new"] > frame["rows_read"]).any():
+            more = ", ".join(frame.loc[frame["rows_new"] > frame["rows_read"], "source"])
+            click.echo(f"rows_read counts rows of the input files, rows_new rows added to the store's tables: "
+                       f"one row read can give several stored rows ({more}: e.g. COW dyadic rows hold both "
+                       "directions of trade).", err=True)
 
 
 @click.command("quarantine")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dyad.cli.common import format_option, show
-from dyad.countries import resolve
+from dyad.countries import resolve_pair
 from dyad.measures import speech as sm
 from dyad.output import tidy
 
@@ -37,7 +37,7 @@ def speeches_cmd(obj, a, b, by, indicator, terms_period, top, min_reference, fmt
         dyad speeches CHN RUS --indicator speech_similarity_pct --format json
         dyad speeches CHN RUS --terms 2023 --top 10
     """
-    a, b = resolve(a), resolve(b)
+    a, b = resolve_pair(a, b)
     with obj.store(read_only=True) as store:
         if terms_period is not None:
             show(sm.distinctive_terms(store, a, b, terms_period, by=by, top=top), fmt)

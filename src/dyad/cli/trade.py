@@ -6,7 +6,7 @@ import click
 import pandas as pd
 
 from dyad.cli.common import format_option, show
-from dyad.countries import resolve
+from dyad.countries import resolve_pair
 from dyad.measures import arms as ar
 from dyad.measures import trade as tr
 from dyad.output import tidy
@@ -77,7 +77,7 @@ def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
         dyad trade RUS CHN --view shares --source baci
         dyad trade RUS CHN --by month --source comtrade --start 2022
     """
-    a, b = resolve(a), resolve(b)
+    a, b = resolve_pair(a, b)
     if group and group not in tr.product_groups():
         raise click.BadParameter(f"unknown group {group!r}; groups: {', '.join(tr.product_groups())}",
                                  param_hint="--group")
@@ -109,7 +109,7 @@ def arms_cmd(obj, supplier, recipient, by, source, category, categories, fmt):
         dyad arms RUS CHN --categories
         dyad arms RUS CHN --source sipri-tiv
     """
-    a, b = resolve(supplier), resolve(recipient)
+    a, b = resolve_pair(supplier, recipient)
     with obj.store(read_only=True) as store:
         opts = {"by": by, "source": source, "category": category}
         if source == "sipri-tiv":          # the table has TIV only: no deals, no other suppliers

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from dyad import sources
-from dyad.progress import progress
+from dyad.progress import heartbeat, progress
 from dyad.report.layout import LAYOUT, Entry
 
 STATUSES = ("ingested", "unchanged", "failed", "not ingested", "absent")
@@ -102,8 +102,13 @@ def ingest_layout(store, data_dir: Path | None, layout: tuple[Entry, ...] = LAYO
 def _ingest_one(store, entry: Entry, path: Path) -> Outcome:
     started = time.perf_counter()
     try:
-        result = store.ingest(entry.source, path, **entry.options)
+        with heartbeat(f"ingest {entry.source} {path}"):
+            result = store.ingest(entry.source, path, **entry.options)
     except Exception as exc:  # noqa: BLE001 - any adapter failure is reported, and the report goes on
+        from dyad import interrupt
+
+        if interrupt.is_interrupt(exc):      # but Ctrl-C (DuckDB's InterruptException) stops the command
+            raise KeyboardInterrupt from exc
         return Outcome(entry.source, entry.pattern, str(path), "failed", f"{type(exc).__name__}: {exc}",
                        seconds=time.perf_counter() - started)
     status = "unchanged" if result.skipped else "ingested"

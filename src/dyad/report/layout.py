@@ -60,6 +60,10 @@ LAYOUT: tuple[Entry, ...] = (
     Entry("politics/gdelt_russia_china_latest.csv", "gdelt", "recent GDELT China-Russia events"),
     Entry("events/icews/icews_events.2018.sample.tab", "icews", "ICEWS raw events (2018 sample)"),
     Entry("trade/baci_*.csv", "baci", "CEPII BACI HS6 bilateral trade"),
+    # CEPII's own names, wherever they sit under DIR: yearly files (BACI_HS17_Y2022_V202401b.csv, read with
+    # the country_codes_V*.csv beside them) and release zips (BACI_HS17_V202401b.zip)
+    Entry("**/BACI_HS[0-9][0-9]_Y[0-9][0-9][0-9][0-9]_V*.csv", "baci", "CEPII BACI yearly files (official names)"),
+    Entry("**/BACI_HS[0-9][0-9]_V*.zip", "baci", "CEPII BACI release zip (official name)"),
     Entry("trade/comtrade_*.csv", "comtrade", "UN Comtrade monthly trade"),
     Entry("trade/exports_russia_to_china_*.csv", "oec", "OEC-style HS4 exports"),
     Entry("trade/cow_trade_ndy.rda", "cow-trade", "Correlates of War dyadic trade 1870-2014"),

@@ -224,7 +224,11 @@ def _members(path: Path, workdir: Path) -> tuple[list[Path], dict[int, str]]:
         data = [n for n in names if n not in small]
         return [Path(n) for n in sorted(data)], _country_table([workdir / n for n in small])
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
-    return [f for f in files if f.suffix.lower() == ".csv" and _is_baci(f)], _country_table(files)
+    # CEPII ships country_codes_V*.csv beside the yearly BACI_HS*_Y*_V*.csv files: a single yearly file
+    # takes its country table from its folder, as a whole release folder does
+    siblings = [] if path.is_dir() else sorted(p for p in path.parent.glob("[cC][oO][uU][nN][tT][rR][yY]_codes*.csv")
+                                                if p.is_file())
+    return [f for f in files if f.suffix.lower() == ".csv" and _is_baci(f)], _country_table(files + siblings)
 
 
 def read(path: Path, countries: str | list[str] | None = None, **_: object) -> ReadResult:

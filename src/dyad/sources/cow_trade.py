@@ -102,8 +102,11 @@ def read(path: Path, **_: object) -> ReadResult:
         first = 2 if file.suffix.lower() == ".csv" else 1
         bads.append(rejects(file, np.flatnonzero(bad) + first, reason[bad], raw_text(frame, bad)))
         counts.append(FileCount(str(file), len(frame), int((~bad).sum()), int(bad.sum())))
-    return ReadResult({"trade": canonical("trade", pd.concat(parts, ignore_index=True))},
-                      pd.concat(bads, ignore_index=True), counts)
+    trade = canonical("trade", pd.concat(parts, ignore_index=True))
+    read_rows = sum(c.rows_read for c in counts)
+    notes = [f"COW dyadic rows hold both directions: {read_rows:,} rows read give up to {len(trade):,} "
+             "directed flows (rows_new counts flows)"] if len(trade) > read_rows else []
+    return ReadResult({"trade": trade}, pd.concat(bads, ignore_index=True), counts, notes)
 
 
 ADAPTER = SimpleAdapter(

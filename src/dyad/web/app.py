@@ -180,6 +180,19 @@ def _errors(app: FastAPI, env: jinja2.Environment) -> None:
                   for e in exc.errors()]
         return reply(request, 422, {"error": "invalid_parameter", "detail": detail})
 
+    from dyad.engine import duckdb_error_types
+    from dyad.store import StoreError
+
+    async def store_unavailable(request: Request, exc: Exception):
+        # the store is busy (another process writing) or unreadable: say so, as 503, never a raw DuckDB error
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        response = reply(request, 503, {"error": "store_unavailable", "detail": first[:500]})
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    for kind in (StoreError, *duckdb_error_types()):
+        app.add_exception_handler(kind, store_unavailable)
+
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):
         # Outside the header middleware (Starlette answers 500s at the outermost layer): set headers here.
