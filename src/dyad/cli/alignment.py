@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dyad.cli.common import format_option, show
+from dyad import coverage, indicators
+from dyad.cli.common import format_option, show, show_notes
 from dyad.countries import resolve
 from dyad.measures import alignment as al
 from dyad.output import tidy
@@ -32,6 +33,10 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
 
     With only A, --year and --top: the countries that vote most like A that year.
 
+    `quality` is thin below 10 joint roll calls. China's UN seat counts as CHN from 25 Oct 1971 (the
+    Republic of China's earlier votes are TWN); Russia continues the USSR's seat, so its values before 1992
+    are the USSR's votes (docs/methods/coverage.md#existence).
+
     Example:
 
     \b
@@ -47,8 +52,14 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
                 raise click.UsageError("with one country give --year (and --top N), or give a second country")
             show(al.top_partners(store, a, year, measure, top or 10, **options), fmt)
             return
-        series = al.alignment(store, a, resolve(b), by=by, measure=measure, start=start, end=end, **options)
-        show(tidy(series.to_frame(ci=not no_ci)), fmt)
+        b = resolve(b)
+        frame = indicators.get(f"un_{measure}").compute(store, a, b, by=by, start=start, end=end,
+                                                        ci=not no_ci, **options)
+        why = coverage.why_none(store, "votes", a, b)
+    out = tidy(frame)
+    out.attrs["notes"] = frame.attrs.get("notes", [])
+    show_notes(out, why)
+    show(out, fmt)
 
 
 COMMANDS = [alignment_cmd]
