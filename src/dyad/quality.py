@@ -55,7 +55,8 @@ def period_span(period: object, by: str) -> tuple[dt.date, dt.date] | None:
 
 
 def is_un_measure(indicator) -> bool:
-    return "votes" in str(getattr(indicator, "source", "")).split(", ")
+    """UN votes and UN General Debate speeches: the seat holder speaks and votes, so the UN seat rule applies."""
+    return bool({"votes", "speeches"} & set(str(getattr(indicator, "source", "")).split(", ")))
 
 
 def dyad_exists(a: str, b: str, span: tuple[dt.date, dt.date], *, un: bool = False,
