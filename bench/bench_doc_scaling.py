@@ -23,7 +23,7 @@ PARA = ("Trade between Russia and China grew while Japan, the Republic of Korea 
 
 def report(n: int, path: Path) -> Path:
     lines = ["A Long Report on Partners", "By Ivan Petrov and Li Wei", ""]
-    for k in range(n):
+    for _k in range(n):
         lines += [PARA.format(n=""), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

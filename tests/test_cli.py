@@ -28,7 +28,7 @@ def store_path(tmp_path_factory):
 def run(store_path, *args):
     result = CliRunner().invoke(cli, ["--store", str(store_path), *args])
     assert result.exit_code == 0, result.output
-    return result.output
+    return result.stdout      # notes (existence, coverage, thin values) go to stderr
 
 
 def test_alignment_csv_and_json_are_tidy(store_path):

@@ -47,7 +47,7 @@ def test_ingest_merges_by_key_and_records_provenance(store, tmp_path):
     assert store.ingest("test-calendar", second).rows_new == 1
     assert store.count("calendar") == 2
     prov = store.provenance()
-    assert prov["status"].tolist() == ["ok", "ok"]
+    assert prov["status"].tolist() == ["partial", "ok"]      # the first file had a rejected row
     assert (prov["rows_read"] == prov["rows_loaded"] + prov["rows_rejected"]).all()
     files = store.sql("SELECT * FROM provenance_files")
     assert len(files) == 2 and files["sha256"].str.len().eq(64).all()

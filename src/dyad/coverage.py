@@ -8,9 +8,12 @@ At ingest (:func:`observe`, called by the store on each staged canonical table) 
   ``country`` (at least 90% of rows involve one country: an extract for one actor),
   ``location`` (50-90% involve one country: a file selected by where events happened, e.g. Georgia),
   otherwise ``world``. Covered days are the days holding at least 10% of the rows of a typical day of the
-  file (row-weighted median of the daily counts), so the stray old SQLDATEs in a GDELT daily export do not
-  count as coverage of 1982; runs of such days separated by at most 3 days are joined (for ``pair`` files,
-  the whole span from the first to the last such day).
+  file (median over the days near the file's main cluster of dates, see :func:`dense_intervals`), so the
+  stray old SQLDATEs in a GDELT daily export do not count as coverage of 1982; runs of such days separated
+  by at most 3 days are joined (for ``pair`` files, the whole span from the first to the last such day).
+  The canonical events table keeps no event geography, so a file selected by location (the Georgia files)
+  cannot be told from the rows; declare it at ingest: ``--option scope=location:GEO`` (or ``pair:CHN-RUS``,
+  ``country:CHN``, ``world``), which overrides the inference and is recorded.
 * trade: the years (or months) each file reports, with the same scope rule on exporter and importer;
   the reporters are listed in ``detail``.
 * UN votes: one row per session held, from its first to its last roll call.
@@ -34,6 +37,9 @@ COUNTRY_SHARE = 0.9
 LOCATION_SHARE = 0.5
 DENSE_SHARE = 0.10
 JOIN_GAP_DAYS = 3
+CLUSTER_GAP_DAYS = 31
+MIN_INTERVAL_SHARE = 0.05
+NEAR_DAYS = 366
 
 KINDS = {"events": "events", "trade": "trade", "rollcalls": "votes"}
 
@@ -78,23 +84,54 @@ def _scope(con, staging: str, where: str, a_col: str, b_col: str) -> tuple[str, 
 
 
 def dense_intervals(days: pd.Series, counts: pd.Series, whole_span: bool = False) -> list[tuple[dt.date, dt.date]]:
-    """Intervals of covered days from daily row counts (see the module doc)."""
+    """Intervals of covered days from a file's daily row counts (see the module doc).
+
+    1. Days with rows are grouped into clusters separated by more than :data:`CLUSTER_GAP_DAYS` days; the
+       cluster with the most rows is kept, with every cluster within :data:`NEAR_DAYS` of a kept one (a GDELT
+       daily export's rows dated 1982 are far from its main cluster and are not coverage of 1982).
+    2. A typical day is the median daily count over the kept clusters' days; days with at least
+       :data:`DENSE_SHARE` of it are covered, and runs of them at most :data:`JOIN_GAP_DAYS` apart are joined
+       (``whole_span``: one interval from the first to the last covered day, for one-dyad extracts).
+    3. A run holding less than :data:`MIN_INTERVAL_SHARE` of the kept rows is dropped (GDELT exports carry
+       events dated exactly a week, a month or a year before, which are references, not coverage).
+    """
     frame = pd.DataFrame({"day": pd.to_datetime(days), "n": counts.astype(float)}).dropna()
     if frame.empty:
         return []
-    typical = float(np.median(np.repeat(frame["n"].to_numpy(), frame["n"].astype(int).to_numpy())))
-    dense = frame[frame["n"] >= max(1.0, DENSE_SHARE * typical)].sort_values("day")["day"]
+    frame = frame.sort_values("day").reset_index(drop=True)
+    gap = frame["day"].diff().dt.days.fillna(0)
+    frame["cluster"] = (gap > CLUSTER_GAP_DAYS).cumsum()
+    clusters = frame.groupby("cluster").agg(first=("day", "min"), last=("day", "max"), n=("n", "sum"))
+    kept = {int(clusters["n"].idxmax())}
+    changed = True
+    while changed:
+        changed = False
+        for c, row in clusters.iterrows():
+            if c in kept:
+                continue
+            near = any(min(abs((row["first"] - clusters.loc[k, "last"]).days),
+                           abs((clusters.loc[k, "first"] - row["last"]).days)) <= NEAR_DAYS for k in kept)
+            if near:
+                kept.add(int(c))
+                changed = True
+    frame = frame[frame["cluster"].isin(kept)]
+    typical = float(np.median(frame["n"]))
+    dense = frame[frame["n"] >= max(1.0, DENSE_SHARE * typical)]["day"]
     if dense.empty:
         return []
     if whole_span:
         return [(dense.iloc[0].date(), dense.iloc[-1].date())]
-    out: list[list[dt.date]] = []
+    out: list[list] = []
+    counts = dict(zip(frame["day"].dt.date, frame["n"], strict=True))
     for day in dense.dt.date:
         if out and (day - out[-1][1]).days <= JOIN_GAP_DAYS + 1:
             out[-1][1] = day
         else:
             out.append([day, day])
-    return [(a, b) for a, b in out]
+    total = float(frame["n"].sum())
+    # an isolated day with a few rows (GDELT's references to "a week / a month / a year ago") is not coverage
+    weight = [sum(n for d, n in counts.items() if a <= d <= b) for a, b in out]
+    return [(a, b) for (a, b), w in zip(out, weight, strict=True) if w >= MIN_INTERVAL_SHARE * total]
 
 
 def _events(con, staging: str, where: str) -> list[dict]:
@@ -139,14 +176,40 @@ def _votes(con, staging: str, where: str) -> list[dict]:
 OBSERVERS = {"events": _events, "trade": _trade, "rollcalls": _votes}
 
 
-def observe(con, ingest_id: int, table: str, staging: str, files: list, fallback: str) -> int:
-    """Record the coverage of the staged rows of one canonical table; returns the rows written."""
+def parse_scope(text: str | None) -> tuple[str, str | None, str | None] | None:
+    """``world``, ``pair:CHN-RUS``, ``country:CHN`` or ``location:GEO`` -> (scope, a, b); None for no text."""
+    if text is None or str(text).strip() == "":
+        return None
+    kind, _, rest = str(text).strip().partition(":")
+    codes = [c.strip().upper() for c in rest.replace("-", ",").split(",") if c.strip()]
+    if kind == "world" and not codes:
+        return "world", None, None
+    if kind == "pair" and len(codes) == 2:
+        x, y = sorted(codes)
+        return "pair", x, y
+    if kind in ("country", "location") and len(codes) == 1:
+        return kind, codes[0], None
+    from dyad.sources import SourceError
+
+    raise SourceError(f"scope option {text!r}: give world, pair:AAA-BBB, country:AAA or location:AAA "
+                     "(ISO3 codes), e.g. --option scope=location:GEO")
+
+
+def observe(con, ingest_id: int, table: str, staging: str, files: list, fallback: str,
+            scope: str | None = None) -> int:
+    """Record the coverage of the staged rows of one canonical table; returns the rows written.
+
+    ``scope`` (the ingest option ``scope=...``) overrides the scope inferred from the rows."""
     observer = OBSERVERS.get(table)
     if observer is None:
         return 0
+    declared = parse_scope(scope)
     records = []
     for label, where in _ranges(con, staging, files, fallback):
         for rec in observer(con, staging, where):
+            if declared is not None and rec["kind"] != "votes":
+                rec.update(scope=declared[0], country_a=declared[1], country_b=declared[2],
+                           detail=f"{rec['detail']}; scope declared at ingest")
             records.append({"ingest_id": ingest_id, "file": label, **rec})
     if not records:
         return 0
@@ -223,6 +286,9 @@ def for_periods(store, indicator, a: str, b: str, spans: dict, *, frame: pd.Data
             out[period] = (np.nan, np.nan)
             continue
         days = covered_days(known, *span)
+        if kind == "votes":     # a UN measure covers the period when a session held roll calls in it
+            out[period] = (1.0 if days else 0.0, np.nan)
+            continue
         out[period] = (days / ((span[1] - span[0]).days + 1), float(days))
     return out
 
@@ -236,3 +302,27 @@ def summary(store) -> pd.DataFrame:
         "ELSE '-' || country_b END AS countries, file, min(\"first\") AS first, max(\"last\") AS last, "
         'count(*) AS intervals, CAST(sum(date_diff(\'day\', "first", "last") + 1) AS BIGINT) AS days '
         "FROM coverage GROUP BY ALL ORDER BY kind, dataset, first")
+
+
+def why_none(store, kind: str, a: str, b: str, dataset: str | None = None) -> str:
+    """One line saying what the loaded files of ``kind`` cover, for a result with no values."""
+    if not store.has_table("coverage"):
+        return f"the store records no coverage of {kind}"
+    where, params = "kind = ?", [kind]
+    if dataset is not None:
+        where += " AND dataset = ?"
+        params.append(dataset)
+    rows = store.sql(f'SELECT scope, country_a, country_b, min("first") AS f, max("last") AS l FROM coverage '
+                     f"WHERE {where} GROUP BY ALL ORDER BY f", params)
+    if rows.empty:
+        return f"no {dataset or kind} files are loaded"
+    mine = intervals(store, kind, a, b, dataset)
+    parts = []
+    for r in rows.itertuples():
+        who = {"world": "all countries", "pair": f"only {r.country_a}-{r.country_b}",
+               "country": f"only {r.country_a}'s events", "location": f"only events in {r.country_a}"}[r.scope]
+        parts.append(f"{who} {pd.Timestamp(r.f).date()}..{pd.Timestamp(r.l).date()}")
+    if mine is None or mine.empty:
+        return (f"no loaded {dataset or kind} file covers {a}-{b}; the loaded files cover " + "; ".join(parts[:6])
+                + (f" (+{len(parts) - 6} more)" if len(parts) > 6 else ""))
+    return f"the loaded files covering {a}-{b} hold no values for the periods asked"

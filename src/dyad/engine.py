@@ -159,7 +159,7 @@ def data_state(store, name: str) -> str:
     stamp = [name, str(store.count(name))]
     if store.has_table("provenance"):
         rows = store.con.execute(
-            "SELECT ingest_id, finished FROM provenance WHERE status = 'ok' ORDER BY ingest_id").fetchall()
+            "SELECT ingest_id, finished FROM provenance WHERE status IN ('ok', 'partial') ORDER BY ingest_id").fetchall()
         stamp.extend(f"{i}@{f}" for i, f in rows)
     return hashlib.sha256("|".join(stamp).encode()).hexdigest()[:16]
 

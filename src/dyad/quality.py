@@ -55,7 +55,8 @@ def period_span(period: object, by: str) -> tuple[dt.date, dt.date] | None:
 
 
 def is_un_measure(indicator) -> bool:
-    return "votes" in str(getattr(indicator, "source", "")).split(", ")
+    """UN votes and UN General Debate speeches: the seat holder speaks and votes, so the UN seat rule applies."""
+    return bool({"votes", "speeches"} & set(str(getattr(indicator, "source", "")).split(", ")))
 
 
 def dyad_exists(a: str, b: str, span: tuple[dt.date, dt.date], *, un: bool = False,
@@ -72,14 +73,17 @@ def dyad_exists(a: str, b: str, span: tuple[dt.date, dt.date], *, un: bool = Fal
     return True
 
 
-def notes_for(a: str, b: str, *, un: bool, ussr_as_russia: bool) -> list[str]:
-    """The labels a reader needs for the existence rule applied to this dyad."""
+def notes_for(a: str, b: str, *, un: bool, ussr_as_russia: bool, dropped: int = 0) -> list[str]:
+    """The labels a reader needs for the existence rule applied to this dyad (state rules: when they left
+    periods out or the USSR option is on)."""
     out = []
     for code in dict.fromkeys((a, b)):
         if un:
             start, rule = countries.un_seat_start(code)
             if rule:
                 out.append(rule)
+        elif not dropped and not (ussr_as_russia and code == "RUS"):
+            continue
         elif code == "RUS":
             out.append("USSR history counted as Russia's (ussr_as_russia)" if ussr_as_russia else
                        "Russia from 26 Dec 1991; earlier periods are the USSR's and are left out "
@@ -127,9 +131,10 @@ def finish(store, indicator, frame: pd.DataFrame, a: str, b: str, by: str = "yea
     from dyad import coverage
 
     un = is_un_measure(indicator)
-    notes = list(frame.attrs.get("notes", [])) + notes_for(a, b, un=un, ussr_as_russia=ussr_as_russia)
+    notes = list(frame.attrs.get("notes", []))
     frame = frame.reset_index(drop=True).copy()
     if frame.empty or "period" not in frame:
+        notes += notes_for(a, b, un=un, ussr_as_russia=ussr_as_russia)
         if "coverage" not in frame:
             frame["coverage"] = pd.Series(dtype=float)
         if "quality" not in frame:
@@ -141,6 +146,7 @@ def finish(store, indicator, frame: pd.DataFrame, a: str, b: str, by: str = "yea
     keep = np.array([spans[p] is None or dyad_exists(a, b, spans[p], un=un, ussr_as_russia=ussr_as_russia)
                      for p in periods])
     before = int((~keep).sum())
+    notes += notes_for(a, b, un=un, ussr_as_russia=ussr_as_russia, dropped=before)
     if before:
         notes.append(f"{before} period(s) before both states existed left out")
     frame = frame[keep].reset_index(drop=True)

@@ -125,12 +125,31 @@ class IngestResult:
     rows_rejected: int
     skipped: bool = False
     message: str = ""
+    status: str = "ok"
 
     def summary(self) -> str:
         if self.skipped:
             return f"{self.source}: {self.path} already ingested with the same content; nothing changed."
+        tail = (f"; status partial: `dyad quarantine --ingest {self.ingest_id}` lists the rejected rows"
+                if self.status == "partial" else "")
         return (f"{self.source}: {self.path}: read {self.rows_read:,} rows, loaded {self.rows_loaded:,} "
-                f"({self.rows_new:,} new), rejected {self.rows_rejected:,} (ingest {self.ingest_id})")
+                f"({self.rows_new:,} new), rejected {self.rows_rejected:,} (ingest {self.ingest_id}){tail}")
+
+
+LOADED = ("ok", "partial")      # statuses of runs whose rows are in the store
+LOADED_SQL = "status IN ('ok', 'partial')"
+
+
+def run_status(rows_read: int, rows_loaded: int, rows_rejected: int) -> str:
+    """``rejected`` when rows were read and none loaded, ``partial`` when some were rejected, else ``ok``."""
+    if rows_read > 0 and rows_loaded == 0:
+        return "rejected"
+    return "partial" if rows_rejected > 0 else "ok"
+
+
+class IngestRejected(sources.SourceError):
+    """Every row of the input was rejected: the run is recorded with status ``rejected`` and the command
+    exits non-zero."""
 
 
 class Store:
@@ -156,7 +175,8 @@ class Store:
         except engine.duckdb_error_types() as exc:
             raise _open_error(self.path, exc, read_only) from exc
         self._ibis = None
-        self._observing: tuple | None = None     # (files, label) while _commit merges: coverage is recorded
+        self._observing: tuple | None = None     # (files, label, scope) while _commit merges: coverage recorded
+        self._scope_option: str | None = None
         if not read_only:
             try:
                 self._init_meta()
@@ -258,11 +278,14 @@ class Store:
     def sources_summary(self) -> pd.DataFrame:
         """What is loaded: per source, the latest successful runs and the table sizes."""
         prov = self.sql(
-            "SELECT source, count(*) FILTER (WHERE status = 'ok') AS ingests, "
-            "CAST(sum(rows_read) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_read, "
-            "CAST(sum(rows_new) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_new, "
-            "CAST(sum(rows_rejected) FILTER (WHERE status = 'ok') AS BIGINT) AS rows_rejected, "
-            "count(*) FILTER (WHERE status <> 'ok') AS failed_runs, max(finished) AS last_ingest "
+            f"SELECT source, count(*) FILTER (WHERE {LOADED_SQL}) AS ingests, "
+            f"CAST(sum(rows_read) FILTER (WHERE {LOADED_SQL}) AS BIGINT) AS rows_read, "
+            f"CAST(sum(rows_new) FILTER (WHERE {LOADED_SQL}) AS BIGINT) AS rows_new, "
+            f"CAST(sum(rows_rejected) FILTER (WHERE {LOADED_SQL}) AS BIGINT) AS rows_rejected, "
+            "count(*) FILTER (WHERE status = 'partial') AS partial_runs, "
+            "count(*) FILTER (WHERE status = 'rejected') AS rejected_runs, "
+            f"count(*) FILTER (WHERE NOT {LOADED_SQL} AND status <> 'rejected') AS failed_runs, "
+            "max(finished) AS last_ingest "
             "FROM provenance GROUP BY source ORDER BY source")
         return prov
 
@@ -285,7 +308,13 @@ class Store:
             done = self._done(source, sha)
             if done:
                 return IngestResult(done, source, str(path), 0, 0, 0, 0, skipped=True)
-        ingest_id = self._start_run(source, path, options)
+        self._scope_option = options.pop("scope", None)     # coverage scope declared at ingest (dyad.coverage)
+        if self._scope_option is not None:
+            from dyad import coverage
+
+            coverage.parse_scope(self._scope_option)       # a bad value fails before anything is read
+        ingest_id = self._start_run(source, path, {**options, **({"scope": self._scope_option}
+                                                                if self._scope_option is not None else {})})
         live = _LIVE_RUNS.setdefault(_live_key(self.path), set()) if self.path is not None else set()
         with _LIVE_LOCK:
             live.add(ingest_id)
@@ -315,17 +344,25 @@ class Store:
             with _LIVE_LOCK:
                 live.discard(ingest_id)
             self._drop(staged.values())
+        status = run_status(result.rows_read, result.rows_loaded, result.rows_rejected)
+        if status == "rejected":
+            first = result.rejects["reason"].iloc[0] if len(result.rejects) else "see the quarantine"
+            raise IngestRejected(
+                f"{path}: every one of the {result.rows_read:,} rows was rejected as `{source}` input (first "
+                f"reason: {first}); nothing was loaded (ingest {ingest_id}, status rejected). Check that it is "
+                f"a {source} file (`dyad sources --available`); `dyad quarantine --ingest {ingest_id}` lists "
+                "the reasons.")
         return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
-                            result.rows_rejected, message="; ".join(result.notes))
+                            result.rows_rejected, message="; ".join(result.notes), status=status)
 
     def _may_be_known(self, source: str, path: Path) -> bool:
         """Has this source loaded input of this size (any size, for a folder)?"""
         size = path.stat().st_size if path.is_file() else None
-        return bool(self._run("SELECT 1 FROM provenance WHERE source = ? AND status = 'ok' "
+        return bool(self._run(f"SELECT 1 FROM provenance WHERE source = ? AND {LOADED_SQL} "
                               "AND (CAST(? AS BIGINT) IS NULL OR size = ?) LIMIT 1", [source, size, size]))
 
     def _done(self, source: str, sha: str) -> int | None:
-        rows = self._run("SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND status = 'ok'",
+        rows = self._run(f"SELECT ingest_id FROM provenance WHERE source = ? AND sha256 = ? AND {LOADED_SQL}",
                          [source, sha])
         return rows[0][0] if rows else None
 
@@ -388,7 +425,7 @@ class Store:
         self._run("BEGIN TRANSACTION")
         try:
             self._observing = (result.files, str(Path(result.files[0].file) if len(result.files) == 1
-                                                 else self._run_path(ingest_id)))
+                                                 else self._run_path(ingest_id)), self._scope_option)
             try:
                 for name, rows in result.tables.items():
                     rows_new += self._merge(name, staged.get(name, rows), ingest_id)
@@ -406,9 +443,9 @@ class Store:
                 self._run("INSERT INTO provenance_files VALUES (?, ?, ?, ?, ?, ?, ?)",
                             [ingest_id, str(fpath), fsha, fsize, f.rows_read, f.rows_loaded, f.rows_rejected])
             self._run(
-                "UPDATE provenance SET status = 'ok', sha256 = ?, size = ?, rows_read = ?, rows_loaded = ?, "
+                "UPDATE provenance SET status = ?, sha256 = ?, size = ?, rows_read = ?, rows_loaded = ?, "
                 "rows_new = ?, rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
-                [sha, size, result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
+                [run_status(result.rows_read, result.rows_loaded, result.rows_rejected), sha, size, result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
                  dt.datetime.now(), "; ".join(result.notes) or None, ingest_id])
             self.bump_version()
             self._run("COMMIT")

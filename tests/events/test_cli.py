@@ -23,7 +23,7 @@ def test_events_command_tidy_csv(tmp_path):
     out = runner.invoke(cli, ["--store", store, "events", "CHN", "Russia", "--by", "month", "--indicator",
                               "ev_verbal_coop", "--indicator", "ev_verbal_conflict", "--format", "csv"])
     assert out.exit_code == 0, out.output
-    frame = pd.read_csv(io.StringIO(out.output))
+    frame = pd.read_csv(io.StringIO(out.stdout))
     assert list(frame.columns[:6]) == ["a", "b", "period", "indicator", "value", "n"]
     coop = frame[frame.indicator == "ev_verbal_coop"].set_index("period")["value"]
     conf = frame[frame.indicator == "ev_verbal_conflict"].set_index("period")["value"]

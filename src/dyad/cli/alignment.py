@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from dyad.cli.common import end_option, format_option, show, start_option
+from dyad import coverage, indicators
+from dyad.cli.common import end_option, format_option, show, show_notes, start_option
 from dyad.countries import resolve, resolve_pair
 from dyad.measures import alignment as al
 from dyad.measures import cosponsor
@@ -35,6 +36,10 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
 
     With only A, --year and --top: the countries that vote most like A that year.
 
+    `quality` is thin below 10 joint roll calls. China's UN seat counts as CHN from 25 Oct 1971 (the
+    Republic of China's earlier votes are TWN); Russia continues the USSR's seat, so its values before 1992
+    are the USSR's votes (docs/methods/coverage.md#existence).
+
     Example:
 
     \b
@@ -50,8 +55,13 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
                                    "--important or --top")
         if by not in cosponsor.PERIODS:
             raise click.UsageError("--measure cosponsorship is per year or over all: --by year or --by all")
+        a, b = resolve_pair(a, b)
         with obj.store(read_only=True) as store:
-            show(tidy(cosponsor.cosponsorship(store, a, resolve(b), by=by, ci=not no_ci, start=start, end=end)), fmt)
+            frame = indicators.get(cosponsor.INDICATOR).compute(store, a, b, by=by, ci=not no_ci, start=start,
+                                                                end=end)
+        out = tidy(frame)
+        show_notes(frame)
+        show(out, fmt)
         return
     options = {"issue": issue, "important": important, "absent": absent}
     with obj.store(read_only=True) as store:
@@ -60,8 +70,14 @@ def alignment_cmd(obj, a, b, by, measure, issue, important, absent, start, end, 
                 raise click.UsageError("with one country give --year (and --top N), or give a second country")
             show(al.top_partners(store, a, year, measure, top or 10, **options), fmt)
             return
-        series = al.alignment(store, *resolve_pair(a, b), by=by, measure=measure, start=start, end=end, **options)
-        show(tidy(series.to_frame(ci=not no_ci)), fmt)
+        a, b = resolve_pair(a, b)
+        frame = indicators.get(f"un_{measure}").compute(store, a, b, by=by, start=start, end=end,
+                                                        ci=not no_ci, **options)
+        why = coverage.why_none(store, "votes", a, b)
+    out = tidy(frame)
+    out.attrs["notes"] = frame.attrs.get("notes", [])
+    show_notes(out, why)
+    show(out, fmt)
 
 
 COMMANDS = [alignment_cmd]

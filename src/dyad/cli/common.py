@@ -69,3 +69,17 @@ def start_option(help: str = "First date: YYYY, YYYY-MM or YYYY-MM-DD (a year st
 
 def end_option(help: str = "Last date: YYYY, YYYY-MM or YYYY-MM-DD (a year ends on 31 December)."):
     return click.option("--end", type=DateBound(end=True), help=help)
+
+
+ussr_option = click.option("--ussr-as-russia", is_flag=True,
+                           help="Count the USSR's history (1922-1991) as Russia's. Without it Russia starts on "
+                                "26 Dec 1991 (UN measures follow the UN seat, which Russia continues).")
+
+
+def show_notes(frame: pd.DataFrame, why_empty: str = "") -> None:
+    """Print the notes an indicator attached (existence rule, coverage, thin values) to stderr; for an
+    empty result, say why there are no numbers."""
+    for note in frame.attrs.get("notes", []):
+        click.echo(f"note: {note}", err=True)
+    if frame.empty and why_empty:
+        click.echo(f"no values: {why_empty}", err=True)

@@ -86,5 +86,6 @@ register(Indicator(
     id=INDICATOR, label="UN resolution co-sponsorship", unit="share of resolutions either sponsored",
     source="resolutions, resolution_sponsors", method="un-co-sponsorship", compute=cosponsorship,
     directions=("D5",), frequencies=("year",), directed=False, higher_means="closer",
+    min_support=10, support_unit="resolutions either state sponsored",
     description="Of the General Assembly resolutions that a or b sponsored (UN records, from Nov 2019), the "
                 "share that both sponsored. Years in which neither sponsored a loaded resolution have no value."))

@@ -47,7 +47,7 @@ _CACHE: dict[tuple, SpeechCorpus] = {}
 
 def corpus(store) -> SpeechCorpus:
     """The speeches of a store with their TF-IDF model (cached until the store changes)."""
-    stamp = store.sql("SELECT coalesce(max(ingest_id), 0) AS i FROM provenance WHERE status = 'ok'")["i"][0] \
+    stamp = store.sql("SELECT coalesce(max(ingest_id), 0) AS i FROM provenance WHERE status IN ('ok', 'partial')")["i"][0] \
         if store.has_table("provenance") else 0
     key = (str(store.path), id(store.con), int(stamp), store.count("speeches"))
     if key not in _CACHE:

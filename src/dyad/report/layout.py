@@ -56,7 +56,10 @@ LAYOUT: tuple[Entry, ...] = (
     Entry("unvotes/", "unvotes", "UN General Assembly roll calls and votes (Voeten / unvotes release; "
           "UN resolution records in unvotes/unxml/ from Nov 2019)"),
     Entry("events/gdelt/*.{csv,CSV,tsv}", "gdelt", "GDELT 1.0 / 2.0 event exports and extracts"),
-    Entry("events/gdelt/undp_georgia_2011_2013/*.csv", "gdelt", "GDELT monthly extracts (UNDP Georgia)"),
+    # selected by event location (ActionGeo in Georgia), which the rows' actor codes cannot show: declared
+    # so that they count as coverage of Georgia's dyads only (docs/methods/coverage.md)
+    Entry("events/gdelt/undp_georgia_2011_2013/*.csv", "gdelt", "GDELT monthly extracts (UNDP Georgia)",
+          options={"scope": "location:GEO"}),
     Entry("politics/gdelt_russia_china_latest.csv", "gdelt", "recent GDELT China-Russia events"),
     Entry("events/icews/icews_events.2018.sample.tab", "icews", "ICEWS raw events (2018 sample)"),
     Entry("trade/baci_*.csv", "baci", "CEPII BACI HS6 bilateral trade"),

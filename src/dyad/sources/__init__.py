@@ -90,6 +90,7 @@ class ReadResult:
                 staging = f"{prefix}_{name}"
                 files, rejects = rows.stage(con, staging)
                 self.files.extend(files)
+                self.notes.extend(getattr(rows, "notes", None) or [])     # repairs made while parsing
                 if len(rejects):
                     self.rejects = rejects if not len(self.rejects) else pd.concat([self.rejects, rejects],
                                                                                     ignore_index=True)

@@ -32,7 +32,7 @@ import io
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +69,7 @@ class Layout:
     delim: str
     quote: str
     header: list[str] | None       # upper-cased header names, or None for the raw headerless exports
+    row_names: bool = False        # R's write.table/write.csv wrote a leading row-name column (dropped)
 
     def position(self, name: str) -> int | None:
         if self.header is None:
@@ -90,6 +91,17 @@ def sniff(path: Path, first: bytes) -> Layout:
     if missing:
         raise SourceError(f"{path}, line 1: the header lacks the GDELT columns {', '.join(missing)}. "
                           "Give the file its original GDELT header (see docs/sources/events.md).")
+    # R's write.table (row.names=TRUE) writes one more field per row than the header names: the row name,
+    # quoted, first. write.csv names that column "" in the header. Either way the column is skipped.
+    lines = first.split(b"\n", 2)
+    if len(lines) > 1 and lines[1].strip():
+        second = next(csv.reader(io.StringIO(lines[1].rstrip(b"\r").decode("utf-8", errors="replace")),
+                                 delimiter=delim), [])
+        leading = bool(second) and second[0].strip().isdigit()
+        if leading and len(second) == len(names) + 1:
+            return Layout(delim, '"', ["_ROW_NAME", *names], row_names=True)
+        if leading and names[0] in ("", "X", "...1") and len(second) == len(names):
+            return Layout(delim, '"', ["_ROW_NAME", *names[1:]], row_names=True)
     return Layout(delim, '"', names)
 
 
@@ -424,16 +436,16 @@ def _copy_range(src, dst, start: int, end: int | None) -> None:
 
 
 def parse_file(session: _Session, path: Path, staging: str, label: str | None = None,
-               fast: bool = True) -> tuple[FileCount, pd.DataFrame]:
+               fast: bool = True, notes: list | None = None) -> tuple[FileCount, pd.DataFrame]:
     """Parse one plain file (see :func:`_parse_file`); rows longer than ``$DYAD_MAX_LINE`` bytes are set
     aside first as rejects with their reason, so that no row is cut short or lost inside the CSV reader."""
     label = label or str(path)
     cut = _without_long_lines(session, path, label, safety.limit("DYAD_MAX_LINE"))
     if cut is None:
-        return _parse_file(session, path, staging, label, fast)
+        return _parse_file(session, path, staging, label, fast, notes)
     copy, long_rejects, original = cut
     try:
-        count, rejects = _parse_file(session, copy, staging, label, fast)
+        count, rejects = _parse_file(session, copy, staging, label, fast, notes)
     finally:
         copy.unlink()
     if len(rejects):
@@ -445,7 +457,7 @@ def parse_file(session: _Session, path: Path, staging: str, label: str | None = 
 
 
 def _parse_file(session: _Session, path: Path, staging: str, label: str | None = None,
-                fast: bool = True) -> tuple[FileCount, pd.DataFrame]:
+                fast: bool = True, notes: list | None = None) -> tuple[FileCount, pd.DataFrame]:
     """Parse and validate one plain (unzipped) file; append its good rows to ``staging``.
 
     Returns the file's counts and rejects. Raw exports go through the fast pass (:func:`_fast_sql`) and fall
@@ -457,6 +469,8 @@ def _parse_file(session: _Session, path: Path, staging: str, label: str | None =
     if not first.strip():
         return FileCount(label, 0, 0, 0), empty_rejects()
     layout = sniff(path, first)
+    if layout.row_names and notes is not None:
+        notes.append(f"{label}: leading row-name column written by R (write.table/write.csv) skipped")
     try:
         if layout.header is None:
             width = first.split(b"\n", 1)[0].rstrip(b"\r").count(b"\t") + 1
@@ -601,6 +615,7 @@ class GdeltFiles:
 
     files: tuple[Path, ...]
     fast: bool = True      # False: every file takes the careful pass (for checking the fast one)
+    notes: list = field(default_factory=list, compare=False)   # repairs made while parsing (recorded)
 
     def stage(self, con, staging: str) -> tuple[list[FileCount], pd.DataFrame]:
         types = dict(schema.TABLES["events"].columns)
@@ -617,7 +632,8 @@ class GdeltFiles:
                         rejects += bad
                         continue
                     for plain, label in _plain_files(f, tmp):
-                        count, rej = parse_file(session, plain, staging, label, fast=self.fast)
+                        count, rej = parse_file(session, plain, staging, label, fast=self.fast,
+                                                notes=self.notes)
                         counts.append(count)
                         rejects.append(rej)
                         if plain.parent == tmp / "unzipped":
