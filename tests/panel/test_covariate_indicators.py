@@ -26,11 +26,12 @@ def test_sparse_alliance_zero_filled_only_for_members_within_coverage(ps_store):
     full = next(iter(pyreadr.read_r(str(need_data("politics", "atop_alliance.rda"))).values()))
     lo, hi = int(full["year"].min()), int(full["year"].max())
     m = _members()
-    years = sorted(y for y in m[365] & m[710] if lo <= y <= hi)
+    # no value before both states existed (PRC from 1949; the USSR counted as Russia's only on request)
+    years = sorted(y for y in m[365] & m[710] if lo <= y <= hi and y >= 1949)
     raw = _slice("atop_alliance_CHN_RUS.csv")
     listed = raw.groupby(raw["year"].astype(int))["atop_defense"].max()   # the slice has both orders
     expected = listed.reindex(years).fillna(0.0)
-    got = indicators.get("atop_defense")(ps_store, "CHN", "RUS")
+    got = indicators.get("atop_defense")(ps_store, "CHN", "RUS", ussr_as_russia=True)
     assert got["period"].astype(int).tolist() == years
     assert np.allclose(got["value"], expected.to_numpy())
     assert got["value"].sum() > 0
@@ -41,7 +42,9 @@ def test_dispute_fatality_is_the_highest_known_level(ps_store):
     raw = _slice("cow_mid_ddydisps_CHN_RUS.csv")
     raw = raw[(raw["ccode1"] == 710) & (raw["ccode2"] == 365) & (raw["fatality"] >= 0)]
     expected = raw.groupby(raw["year"].astype(int))["fatality"].max()
-    got = indicators.get("cowmid_fatality_max")(ps_store, "CHN", "RUS").set_index("period")["value"]
+    expected = expected[expected.index >= 1949]           # the PRC: no value before October 1949
+    got = indicators.get("cowmid_fatality_max")(ps_store, "CHN", "RUS", ussr_as_russia=True)
+    got = got.set_index("period")["value"]
     got.index = got.index.astype(int)
     assert np.allclose(got.reindex(expected.index), expected)
     assert (got.drop(expected.index, errors="ignore") >= 0).all()
@@ -51,12 +54,14 @@ def test_dispute_fatality_is_the_highest_known_level(ps_store):
 def test_cinc_ratio_and_both_sides_of_a_state_series(ps_store):
     nmc = _slice("cow_nmc_CHN_RUS.csv").assign(year=lambda f: f["year"].astype(int))
     cinc = nmc.pivot(index="year", columns="ccode", values="cinc").dropna()
-    got = indicators.get("cinc_ratio")(ps_store, "CHN", "RUS").set_index("period")["value"]
+    cinc = cinc[cinc.index >= 1949]                       # the PRC: no value before October 1949
+    got = indicators.get("cinc_ratio")(ps_store, "CHN", "RUS", ussr_as_russia=True).set_index("period")["value"]
     got.index = got.index.astype(int)
     assert np.allclose(got.reindex(cinc.index), cinc[710] / cinc[365])
     dem = _slice("ccode_democracy_CHN_RUS.csv").dropna(subset=["polity2"])
     rus = dem[dem["ccode"] == 365].set_index(dem.loc[dem["ccode"] == 365, "year"].astype(int))["polity2"]
-    side = indicators.get("polity2")(ps_store, "RUS", "CHN")
+    side = indicators.get("polity2")(ps_store, "RUS", "CHN", ussr_as_russia=True)
+    rus = rus[rus.index >= 1949]
     assert np.allclose(side.set_index(side["period"].astype(int))["value"].reindex(rus.index), rus)
     assert indicators.get("polity2").directed
 
