@@ -75,5 +75,6 @@ def test_second_ingest_is_skipped(built_store, unvotes_dir):
     (uv,) = [o for o in plan.outcomes if o.source == "unvotes"]
     assert uv.status == "unchanged" and uv.rows_new == 0
     # one successful unvotes run only: the second pass recognised the content by its sha256
-    assert (runs[runs["source"] == "unvotes"]["status"] == "ok").sum() == 1
+    # (partial: the UN records hold a few rows that are rejected with their reason, e.g. unmappable sponsors)
+    assert runs[runs["source"] == "unvotes"]["status"].isin(["ok", "partial"]).sum() == 1
     assert isinstance(plan.to_frame(), pd.DataFrame)

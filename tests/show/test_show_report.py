@@ -178,9 +178,10 @@ def test_progress_quiet_without_a_terminal(monkeypatch, capsys):
     assert "x" in capsys.readouterr().err
 
 
-def test_memoised_indicators_compute_once_and_restore(store):
+def test_report_series_come_from_the_results_cache_once(store):
+    from dyad import cache
     from dyad import indicators as registry
-    from dyad.report.build import memoised_indicators
+    from dyad.report import data as rd
 
     calls = []
 
@@ -189,16 +190,15 @@ def test_memoised_indicators_compute_once_and_restore(store):
         return pd.DataFrame({"a": [a], "b": [b], "period": ["2000"], "indicator": ["t_count"], "value": [1.0],
                              "n": [1]})
 
-    original = registry.register(Indicator("t_show_counted", "Counted", "u", "events", "m", counted))
+    registry.register(Indicator("t_show_counted", "Counted", "u", "events", "m", counted))
+    cache.clear_memory()
     try:
-        with memoised_indicators():
-            ind = registry.get("t_show_counted")
-            first = ind(store, "CHN", "RUS")
-            first.loc[0, "value"] = 99.0                      # a caller mutating its copy changes nothing
-            again = registry.get("t_show_counted").compute(store, "CHN", "RUS", by="year")
-            ind(store, "CHN", "RUS", by="year", dataset="icews")
+        first = rd.fetch(store, "t_show_counted", "CHN", "RUS")
+        first.loc[0, "value"] = 99.0                      # a caller mutating its copy changes nothing
+        again = rd.fetch(store, registry.get("t_show_counted"), "CHN", "RUS", by="year")
+        rd.fetch(store, "t_show_counted", "CHN", "RUS", by="year", dataset="icews")
         assert again.loc[0, "value"] == 1.0
         assert calls == [("CHN", "RUS", "year", {}), ("CHN", "RUS", "year", {"dataset": "icews"})]
-        assert registry.get("t_show_counted") is original     # the registry is restored
     finally:
         registry._REGISTRY.pop("t_show_counted", None)
+        cache.clear_memory()

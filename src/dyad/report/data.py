@@ -12,6 +12,7 @@ import pandas as pd
 
 from dyad import schema
 from dyad.indicators import DIRECTIONS, Indicator, all_indicators
+from dyad.indicators import get as get_indicator
 from dyad.report.optional import run_optional
 
 _YEAR = re.compile(r"^(\d{4})$")
@@ -85,8 +86,15 @@ def fetch(store, indicator: Indicator | str, a: str, b: str, by: str = "year", *
     event studies read as well."""
     from dyad import cache  # keyed by indicator, pair, options and store version; shared with the API
 
-    ind_id = indicator if isinstance(indicator, str) else indicator.id
-    return cache.compute(store, ind_id, a, b, by=by, **options)
+    if isinstance(indicator, str):
+        return cache.compute(store, indicator, a, b, by=by, **options)
+    try:
+        registered = get_indicator(indicator.id) is indicator
+    except KeyError:
+        registered = False
+    if not registered:              # an indicator object the registry does not hold: computed as given
+        return indicator(store, a, b, by=by, **options)
+    return cache.compute(store, indicator.id, a, b, by=by, **options)
 
 
 def compute_indicator(store, ind: Indicator, a: str, b: str, by: str | None = None) -> IndicatorResult:
