@@ -347,11 +347,13 @@ class Store:
         status = run_status(result.rows_read, result.rows_loaded, result.rows_rejected)
         if status == "rejected":
             first = result.rejects["reason"].iloc[0] if len(result.rejects) else "see the quarantine"
-            raise IngestRejected(
+            message = (
                 f"{path}: every one of the {result.rows_read:,} rows was rejected as `{source}` input (first "
                 f"reason: {first}); nothing was loaded (ingest {ingest_id}, status rejected). Check that it is "
                 f"a {source} file (`dyad sources --available`); `dyad quarantine --ingest {ingest_id}` lists "
                 "the reasons.")
+            self._run("UPDATE provenance SET message = ? WHERE ingest_id = ?", [message[:2000], ingest_id])
+            raise IngestRejected(message)
         return IngestResult(ingest_id, source, str(path), result.rows_read, result.rows_loaded, rows_new,
                             result.rows_rejected, message="; ".join(result.notes), status=status)
 

@@ -36,7 +36,8 @@ def assert_refused(store, source: str, path) -> None:
         assert path.name in message, f"the error does not name the file: {message}"
         assert len(message) > len(str(path)) + 20, f"the error gives no reason or fix: {message}"
         prov = store.provenance()
-        assert len(prov) == runs + 1 and prov.iloc[-1]["status"] == "failed"
+        # failed: unreadable; rejected: read, but every row rejected (kept in the quarantine, nothing loaded)
+        assert len(prov) == runs + 1 and prov.iloc[-1]["status"] in ("failed", "rejected")
         assert path.name in prov.iloc[-1]["message"]
     else:
         assert result.rows_loaded == 0 and result.rows_read == result.rows_rejected
