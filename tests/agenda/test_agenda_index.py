@@ -182,3 +182,19 @@ proposals:
     indicators:
       - {id: test_rise, sign: "+"}
 """
+
+
+def test_overall_compares_the_same_directions_every_year():
+    """A year in which a direction with data elsewhere has none gets no overall value (never a mean of fewer
+    directions), and its status names the direction; an agenda where fewer than a majority of directions
+    ever have data gets no overall at all."""
+    small_agenda, frames = make_agenda(), make_frames()
+    frames["test_fall"] = frames["test_fall"].query("period != '2021'")      # D2's only series misses 2021
+    result = relationship_index(frames, small_agenda, "CHN", "RUS", reps=0)
+    overall = result.to_frame().query("direction == 'overall'").set_index("period")
+    assert np.isnan(overall.loc["2021", "value"]) and "D2 has no value this year" in overall.loc["2021", "status"]
+    assert not np.isnan(overall.loc["2020", "value"])
+    only_d1 = {k: v for k, v in make_frames().items() if k != "test_fall"}
+    alone = relationship_index(only_d1, small_agenda, "CHN", "RUS", reps=0).to_frame()
+    assert alone.query("direction == 'overall'")["value"].isna().all()
+    assert alone.query("direction == 'D1'")["value"].notna().any()

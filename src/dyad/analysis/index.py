@@ -22,7 +22,10 @@ Rules (docs/methods/agenda.md#index-rules):
 * a series needs ``MIN_REFERENCE_YEARS`` years with data in the reference window, else it is out and the
   inputs say why;
 * the overall value is *complete* only when all directions have a value that year; otherwise its ``status``
-  is ``partial: missing D3, D4``;
+  is ``partial: missing D3, D4``. To stay comparable across years the overall is computed only in years
+  where every direction that has a value in any year has one (the same set of directions every year), and
+  only when that set holds a majority of the agenda's directions (3 of 5); other years have no overall value
+  and their status says why;
 * the inputs list the years each series had.
 """
 
@@ -242,6 +245,8 @@ def _overall(values: pd.DataFrame, draws_by: dict, agenda: Agenda, w: Weights, y
     dir_w = {d.id: w.direction(d.id) for d in agenda.directions}
     total = sum(dir_w.values())
     rows = []
+    present = set(values.dropna(subset=["value"])["direction"]) if len(values) else set()
+    common = [d.id for d in agenda.directions if d.id in present]    # directions with a value in any year
     for year in years:
         here = values[values["period"] == str(year)]
         have = here.dropna(subset=["value"])
@@ -249,7 +254,16 @@ def _overall(values: pd.DataFrame, draws_by: dict, agenda: Agenda, w: Weights, y
         wsum = sum(dir_w[r.direction] for r in have.itertuples())
         missing = [d.id for d in agenda.directions if d.id not in set(have["direction"])]
         status = "complete" if not missing else f"partial: missing {', '.join(missing)}"
-        if have.empty or wsum <= 0:
+        need = len(agenda.directions) // 2 + 1            # a majority of the agenda's directions
+        lacking = [d for d in common if d not in set(have["direction"])]
+        if len(common) < need and not have.empty:
+            status = (f"no overall value: only {', '.join(common)} ever have data "
+                      f"({len(common)} of {len(agenda.directions)} directions; need {need})")
+        elif lacking and not have.empty:
+            verb = "has" if len(lacking) == 1 else "have"
+            status = (f"no overall value: {', '.join(lacking)} {verb} no value this year (the overall compares "
+                      f"the same directions, {', '.join(common)}, every year)")
+        if have.empty or wsum <= 0 or len(common) < need or lacking:
             rows.append({"value": np.nan, "n": 0, "ci_low": np.nan, "ci_high": np.nan})
         else:
             value = sum(dir_w[r.direction] * r.value for r in have.itertuples()) / wsum
