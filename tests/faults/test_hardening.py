@@ -45,6 +45,16 @@ DATES = ["20141231", "20150101", "20150315", "20151231", "20160601", "20170707",
 def events_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("events")
     rows = [gdelt2_row(1000 + i, d, "CHN", "RUS", "042", 1.9) for i, d in enumerate(DATES)]
+    # a material-conflict event every day of the span, so that the extract covers all of it (dyad.coverage
+    # reads covered days from the rows); the verbal-cooperation counts below are the ten dated events only
+    import datetime as _dt
+
+    day, last = _dt.date(2014, 12, 31), _dt.date(2019, 1, 1)
+    k = 0
+    while day <= last:
+        rows.append(gdelt2_row(5000 + k, day.strftime("%Y%m%d"), "CHN", "RUS", "190", -10.0))
+        day += _dt.timedelta(days=1)
+        k += 1
     write_tab(folder / "events.CSV", rows)
     path = folder / "store.duckdb"
     with open_store(path) as s:
@@ -177,9 +187,15 @@ def test_gdelt_huge_sourceurl_is_a_reject_with_reason(tmp_path):
 @pytest.mark.parametrize("content", [b"x" * (5 << 20), b"\0" * (5 << 20)])
 def test_gdelt_one_line_file_counts_its_row(tmp_path, content):
     (tmp_path / "one.CSV").write_bytes(content)
+    from dyad.store import IngestRejected
+
     with open_store(tmp_path / "s.duckdb") as s:
-        res = s.ingest("gdelt", tmp_path / "one.CSV")
-        assert (res.rows_read, res.rows_loaded, res.rows_rejected) == (1, 0, 1)
+        # its only row is refused: the run is 'rejected' (an error), and the row is counted and quarantined
+        with pytest.raises(IngestRejected, match="every one of the 1 rows"):
+            s.ingest("gdelt", tmp_path / "one.CSV")
+        run = s.provenance().iloc[-1]
+        assert (run["status"], run["rows_read"], run["rows_rejected"]) == ("rejected", 1, 1)
+        assert s.count("quarantine") == 1
 
 
 def test_long_lines_scan_matches_python(tmp_path):
@@ -294,8 +310,12 @@ def test_zip_bomb_limit_and_override(tmp_path, monkeypatch):
         with pytest.raises(Exception, match="DYAD_MAX_ZIP_RATIO"):
             s.ingest("gdelt", path)
         monkeypatch.setenv("DYAD_MAX_ZIP_RATIO", "100000")
-        res = s.ingest("gdelt", path)          # allowed now: one long line of zeros, rejected with its reason
-        assert (res.rows_read, res.rows_rejected) == (1, 1)
+        from dyad.store import IngestRejected
+
+        with pytest.raises(IngestRejected):    # allowed now: one long line of zeros, rejected with its reason
+            s.ingest("gdelt", path)
+        run = s.provenance().iloc[-1]
+        assert (run["rows_read"], run["rows_rejected"]) == (1, 1)
         monkeypatch.setenv("DYAD_MAX_UNZIPPED", "1MB")
         with pytest.raises(Exception, match="DYAD_MAX_UNZIPPED"):
             s.ingest("gdelt", path, force=True)
