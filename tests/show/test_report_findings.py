@@ -5,6 +5,7 @@ back from the code under test."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 
@@ -109,6 +110,12 @@ def test_percentile_finding():
     assert "France and Germany ranked at the 93rd percentile of all 15,100 country pairs in 2022" in f.text
     f = findings.rule_percentile(ind, pct, "FRA", "DEU", usable={"2021"})     # 2022 rests on thin data
     assert "88th percentile of all 15,000 country pairs in 2021" in f.text
+    # a distance reads the other way: a low percentile means closer than most pairs
+    dist = dataclasses.replace(_ind("un_idealpoint_distance", "UN ideal-point distance", "ideal-point units"),
+                               higher_means="further apart")
+    f = findings.rule_percentile(dist, pct.assign(percentile=[30.0, 43.0]), "FRA", "DEU")
+    assert "France and Germany stood closer than 57% of all 15,100 country pairs in 2022" in f.text
+    assert "100 = highest" not in f.text
 
 
 def test_selection_caps_families_and_count():

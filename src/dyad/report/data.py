@@ -328,7 +328,8 @@ def compare_series(store, ind: Indicator, pairs: list[tuple[str, str]], by: str)
 
 SOURCE_NAMES = {"votes, rollcalls": "UN votes", "votes": "UN votes", "trade": "trade", "events": "events",
                 "speeches": "UN speeches", "arms": "arms transfers", "arms, arms_deliveries": "arms transfers",
-                "covariates": "covariates", "wdi": "World Bank"}
+                "covariates": "covariates", "wdi": "World Bank",
+                "resolutions, resolution_sponsors": "UN co-sponsorship", "sipri-register": "arms transfers"}
 
 
 def data_coverage(results: list[IndicatorResult]) -> pd.DataFrame:
@@ -377,16 +378,20 @@ def recent_coverage(res: IndicatorResult, newest: int, span: int = 10) -> float:
 
 def _breakdown(ind: Indicator) -> bool:
     """Detail series (a product group's share, a per-event ratio) that a headline leaves to the appendix."""
-    return ind.label.startswith("Share of") or ind.id.endswith("_share") or "group" in ind.id
+    return (ind.label.startswith("Share of") or ind.id.endswith("_share") or "group" in ind.id
+            or ind.id.startswith(("trade_value_", "trade_share_")))       # one product group's value or share
 
 
 def relevance(ind: Indicator) -> float:
-    """1 for a measure of the relation itself; 0.5 for a breakdown; 0.4 for one country's own figure drawn
-    per side (GDP, a speech's emphasis), which says less about the pair."""
+    """1 for a measure of the relation itself; 0.5 for a breakdown or a published covariate (alliance,
+    distance, regime score: context); 0.4 for one country's own figure drawn per side (GDP, a speech's
+    emphasis), which says less about the pair."""
     from dyad.report.display import mentions_partner
 
     if ind.directed and not mentions_partner(ind.label):
         return 0.4
+    if ind.method == "covariates":     # published dyad-year context (alliances, distance, regimes): not a finding
+        return 0.5
     return 0.5 if _breakdown(ind) else 1.0
 
 

@@ -235,8 +235,13 @@ def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str,
     pct = float(last["percentile"])
     n = int(last["n_dyads"]) if "n_dyads" in last and pd.notna(last["n_dyads"]) else None
     among = f"all {n:,} country pairs" if n else "all country pairs"
-    text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} ranked at the "
-            f"{_ordinal(round(pct))} percentile of {among} in {last['period']} (100 = highest).")
+    if str(getattr(ind, "higher_means", "")).startswith(("further", "apart", "distance")):
+        # a distance: say how many pairs stand further apart, so "higher" is never read as "closer"
+        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} stood closer than "
+                f"{100 - pct:.0f}% of {among} in {last['period']} (percentile {round(pct)} of the distance).")
+    else:
+        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} ranked at the "
+                f"{_ordinal(round(pct))} percentile of {among} in {last['period']} (100 = highest).")
     return Finding("percentile", ind.id, "", text, 2.0 + (1.0 if pct >= 90 or pct <= 10 else 0.0))
 
 
