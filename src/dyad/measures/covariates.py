@@ -93,20 +93,20 @@ COMPLETE_DYADIC = {
                 "COW/Gleditsch-Ward minimum distance between the two states' territories (Schvitz et al. 2022)"),
 }
 MONADIC = {
-    "polity2": ("Polity2 score (a)", "-10..10", ("D1",), "more", "Polity IV/5 polity2 of a (b's: swap the pair)"),
-    "v2x_polyarchy": ("V-Dem polyarchy (a)", "0..1", ("D1",), "more", "V-Dem electoral democracy index of a"),
+    "polity2": ("Polity2 score (a)", "-10..10", ("D1",), "more", "Polity IV/5 polity2 of the country named first (swap the pair for the other)"),
+    "v2x_polyarchy": ("V-Dem polyarchy (a)", "0..1", ("D1",), "more", "V-Dem electoral democracy index of the country named first"),
     "xm_qudsest": ("Unified democracy score (a)", "z-score", ("D1",), "more",
-                   "Márquez's extension of the Unified Democracy Scores of a"),
-    "cinc": ("CINC (a)", "share of world", ("D3",), "more", "COW NMC composite index of national capability of a"),
-    "milex": ("Military expenditure (a)", "thousands of USD", ("D3",), "more", "COW NMC milex of a"),
-    "milper": ("Military personnel (a)", "thousands", ("D3",), "more", "COW NMC milper of a"),
-    "irst": ("Iron and steel production (a)", "thousand tons", ("D3",), "more", "COW NMC irst of a"),
-    "pec": ("Primary energy consumption (a)", "thousand tons coal eq.", ("D3",), "more", "COW NMC pec of a"),
-    "tpop": ("Total population (a)", "thousands", ("D3",), "more", "COW NMC tpop of a"),
-    "upop": ("Urban population (a)", "thousands", ("D3",), "more", "COW NMC upop of a"),
-    "archigos_entries": ("Leaders taking office (a)", "leaders", ("D1",), "more", "Archigos 4.1: entries of a"),
+                   "Márquez's extension of the Unified Democracy Scores of the country named first"),
+    "cinc": ("CINC (a)", "share of world", ("D3",), "more", "COW NMC composite index of national capability of the country named first"),
+    "milex": ("Military expenditure (a)", "thousands of USD", ("D3",), "more", "COW NMC milex of the country named first"),
+    "milper": ("Military personnel (a)", "thousands", ("D3",), "more", "COW NMC milper of the country named first"),
+    "irst": ("Iron and steel production (a)", "thousand tons", ("D3",), "more", "COW NMC irst of the country named first"),
+    "pec": ("Primary energy consumption (a)", "thousand tons coal eq.", ("D3",), "more", "COW NMC pec of the country named first"),
+    "tpop": ("Total population (a)", "thousands", ("D3",), "more", "COW NMC tpop of the country named first"),
+    "upop": ("Urban population (a)", "thousands", ("D3",), "more", "COW NMC upop of the country named first"),
+    "archigos_entries": ("Leaders taking office (a)", "leaders", ("D1",), "more", "Archigos 4.1: entries of the country named first"),
     "archigos_irregular_exits": ("Irregular leader exits (a)", "leaders", ("D1",), "more",
-                                 "Archigos 4.1: irregular exits of a's leaders"),
+                                 "Archigos 4.1: irregular exits of the first-named country's leaders"),
 }
 
 
@@ -184,7 +184,7 @@ def _register_all() -> None:
     register(Indicator(id="cinc_ratio", label="Capability ratio (CINC a / CINC b)", unit="ratio",
                        source="covariates", method="covariates", compute=cinc_ratio, directions=("D3",),
                        frequencies=("year",), directed=True, higher_means="more",
-                       description="COW NMC composite index of national capability of a over b's (via peacesciencer).",
+                       description="COW NMC composite index of national capability of the first-named country over the other's (via peacesciencer).",
                        all_dyads=True))
 
 

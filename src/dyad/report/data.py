@@ -251,6 +251,8 @@ FALLBACK_PERCENTILE_INDICATORS = ("un_agreement",)
 
 def has_all_dyads(ind: Indicator) -> bool:
     """Whether an indicator can be computed for every pair of countries (so a percentile means something)."""
+    if relevance(ind) < 0.5:        # one country's own figure (GDP, a regime score): no rank among pairs
+        return False
     if _panel_percentiles() is not None:
         return bool(getattr(ind, "all_dyads", False))
     return ind.id in FALLBACK_PERCENTILE_INDICATORS
