@@ -129,4 +129,10 @@ def test_index_has_economic_values_2018_2023_and_nothing_before_1949(facts_store
     assert {str(y) for y in range(2018, 2024)} <= set(d2["period"])
     assert values["period"].astype(int).min() >= 1949
     overall = values[values["direction"] == "overall"]
-    assert overall["status"].str.match(r"^(complete|partial: missing D\d(, D\d)*)$").all()
+    with_value = overall[overall["value"].notna()]
+    assert with_value["status"].str.match(r"^(complete|partial: missing D\d(, D\d)*)$").all()
+    # the overall compares the same directions every year: where one is missing there is no value, said why
+    without = overall[overall["value"].isna()]
+    assert without["status"].str.startswith("no overall value").all()
+    # the record-trade year has an overall value, above the 2013-2017 reference
+    assert with_value.set_index("period").loc["2023", "value"] > 0
