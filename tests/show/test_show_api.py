@@ -184,3 +184,26 @@ def test_internal_errors_are_terse_and_keep_headers(built_store, monkeypatch):
     assert r.status_code == 500 and r.json()["error"] == "internal_error"
     assert "secret" not in r.text and "Traceback" not in r.text
     assert r.headers["x-content-type-options"] == "nosniff" and "default-src 'none'" in r.headers["content-security-policy"]
+
+
+def test_explorer_does_not_draw_a_series_of_thin_values(client):
+    """A series with fewer than two periods that reach the indicator's minimum support is listed with the
+    reason, not drawn: scattered thin points would read as data."""
+    import pandas as pd
+
+    from dyad import indicators as registry
+    from dyad.indicators import Indicator
+
+    def few(store, a, b, by="year", **options):
+        return pd.DataFrame({"a": a, "b": b, "period": ["2001", "2002", "2003"], "indicator": "t_thin_probe",
+                             "value": [3.0, 5.0, 4.0], "n": [1, 2, 40]})
+
+    registry.register(Indicator("t_thin_probe", "Thin probe", "count", "events", "m", few, directions=("D5",),
+                                min_support=10, support_unit="observations"))
+    try:
+        page = client.get("/dyads/CHN/RUS", params={"indicator": "t_thin_probe"}).text
+        assert "only 1 of 3 periods reach the indicator&#39;s minimum support (10 observations)" in page \
+            or "only 1 of 3 periods reach the indicator's minimum support (10 observations)" in page
+        assert 'class="box indicator" data-indicator="t_thin_probe"' not in page
+    finally:
+        registry._REGISTRY.pop("t_thin_probe", None)
