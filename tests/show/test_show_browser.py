@@ -4,7 +4,6 @@ charts, uses the filters, reads the console, and saves screenshots under artifac
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import threading
 import time
@@ -12,38 +11,13 @@ import time
 import pytest
 
 from dyad.indicators import DIRECTIONS, all_indicators
+from show import chrome
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--window-size=1300,1800"]
-
-
-def _need_browser():
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        msg = "Debian chromium and chromium-driver are needed (apt-get install -y chromium chromium-driver)"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    _need_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver = chrome.start(tmp_path_factory.mktemp("chromium-profile"), 1300, 1800, page_timeout=60)
     yield driver
     driver.quit()
 

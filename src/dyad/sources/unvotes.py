@@ -328,6 +328,15 @@ def _stored(con, name: str) -> bool:
                             [name]).fetchall()[0][0])
 
 
+def _delete_rcids(con, table: str, rcids) -> int:
+    """Delete the rows of ``table`` whose rcid is one of ``rcids``; the number deleted."""
+    con.register("_unvotes_rcids", pd.DataFrame({"rcid": sorted(rcids)}, dtype="int64"))
+    try:
+        return con.execute(f'DELETE FROM "{table}" WHERE rcid IN (SELECT rcid FROM _unvotes_rcids)').fetchall()[0][0]
+    finally:
+        con.unregister("_unvotes_rcids")
+
+
 def _staged(frame: pd.DataFrame, name: str, superseded: set[int], notes: list[str]):
     def stage(con, staging: str) -> None:
         from dyad import schema
@@ -347,12 +356,7 @@ def _staged(frame: pd.DataFrame, name: str, superseded: set[int], notes: list[st
             return
         if superseded:
             # Voeten rows arrive: the UN records' copies already stored go.
-            con.register("_unvotes_superseded", pd.DataFrame({"rcid": sorted(superseded)}, dtype="int64"))
-            try:
-                gone = con.execute(f'DELETE FROM "{name}" WHERE rcid IN (SELECT rcid FROM _unvotes_superseded)'
-                                   ).fetchall()[0][0]
-            finally:
-                con.unregister("_unvotes_superseded")
+            gone = _delete_rcids(con, name, superseded)
             if name == "rollcalls" and gone:
                 notes.append(f"UN records: {gone} stored roll calls removed, now held by Voeten's release")
             if name == "rollcalls" and _stored(con, "resolutions"):
@@ -364,12 +368,7 @@ def _staged(frame: pd.DataFrame, name: str, superseded: set[int], notes: list[st
                                [unxml.RCID_BASE]).fetchall()
             ids = {r for r in (unxml.rcid_for(str(h[0])) for h in held) if r is not None}
             if ids:
-                con.register("_unvotes_held", pd.DataFrame({"rcid": sorted(ids)}, dtype="int64"))
-                try:
-                    dropped = con.execute(f'DELETE FROM "{staging}" WHERE rcid IN (SELECT rcid FROM _unvotes_held)'
-                                          ).fetchall()[0][0]
-                finally:
-                    con.unregister("_unvotes_held")
+                dropped = _delete_rcids(con, staging, ids)
                 if name == "rollcalls" and dropped:
                     notes.append(f"UN records: {dropped} roll calls not added, stored Voeten roll calls hold "
                                  "their resolutions")
