@@ -20,9 +20,13 @@ class Table:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c for c, _ in self.columns)
 
-    def ddl(self, name: str | None = None) -> str:
-        cols = ", ".join(f'"{c}" {t}' for c, t in self.columns)
-        return f'CREATE TABLE IF NOT EXISTS "{name or self.name}" ({cols})'
+    def ddl(self, name: str | None = None, run_column: bool = False) -> str:
+        """``CREATE TABLE IF NOT EXISTS``; ``run_column`` adds :data:`RUN_COLUMN` (the store's canonical tables
+        carry it: the ingest run that loaded each row, so a run can be deleted)."""
+        cols = [f'"{c}" {t}' for c, t in self.columns]
+        if run_column and RUN_COLUMN not in self.column_names:
+            cols.append(f'"{RUN_COLUMN}" INTEGER')
+        return f'CREATE TABLE IF NOT EXISTS "{name or self.name}" ({", ".join(cols)})'
 
 
 def _t(name: str, key: tuple[str, ...], doc: str, *cols: tuple[str, str]) -> Table:
@@ -30,6 +34,10 @@ def _t(name: str, key: tuple[str, ...], doc: str, *cols: tuple[str, str]) -> Tab
 
 
 TABLES: dict[str, Table] = {}
+
+# Every canonical table in a store has this column besides its own: the ingest run that first loaded the row
+# (NULL for rows loaded before dyad recorded it). Adapters never fill it; the store does when it merges.
+RUN_COLUMN = "ingest_id"
 
 
 def register(table: Table) -> Table:
@@ -109,7 +117,7 @@ PROVENANCE = _t(
      ("size", "BIGINT"), ("rows_read", "BIGINT"), ("rows_loaded", "BIGINT"), ("rows_new", "BIGINT"),
      ("rows_rejected", "BIGINT"), ("status", "VARCHAR"), ("message", "VARCHAR"),
      ("started", "TIMESTAMP"), ("finished", "TIMESTAMP"), ("dyad_version", "VARCHAR"),
-     ("options", "VARCHAR")),
+     ("options", "VARCHAR"), ("rows_present", "BIGINT")),
 )
 PROVENANCE_FILES = _t(
     "provenance_files", ("ingest_id", "file"), "files read by each ingest run",

@@ -136,6 +136,26 @@ class IngestResult:
                 f"({self.rows_new:,} new), rejected {self.rows_rejected:,} (ingest {self.ingest_id}){tail}")
 
 
+@dataclass(frozen=True)
+class RunDeletion:
+    """What :meth:`Store.delete_run` removed (or would remove, with ``dry_run``)."""
+    ingest_id: int
+    source: str
+    path: str
+    status: str
+    rows: dict[str, int]           # canonical table -> rows removed
+    quarantined: int               # rejected rows of the run removed from the quarantine
+    coverage: int                  # coverage records removed
+    affected: list[dict]           # other runs that may need reloading (see Store.delete_run)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        tables = ", ".join(f"{n:,} {t}" for t, n in self.rows.items()) or "no data rows"
+        verb = "would remove" if self.dry_run else "removed"
+        return (f"{verb} {tables}; {self.quarantined:,} quarantined rows; {self.coverage:,} coverage records "
+                f"of ingest {self.ingest_id} ({self.source} {self.path})")
+
+
 LOADED = ("ok", "partial")      # statuses of runs whose rows are in the store
 LOADED_SQL = "status IN ('ok', 'partial')"
 
@@ -175,6 +195,8 @@ class Store:
         except engine.duckdb_error_types() as exc:
             raise _open_error(self.path, exc, read_only) from exc
         self._ibis = None
+        self._migrated: set[str] = set()
+        self._present = 0
         self._observing: tuple | None = None     # (files, label, scope) while _commit merges: coverage recorded
         self._scope_option: str | None = None
         if not read_only:
@@ -209,6 +231,9 @@ class Store:
     def _init_meta(self) -> None:
         for table in schema.META_TABLES:
             self._run(table.ddl())
+        # stores written before a column existed gain it (NULL for old rows)
+        for table in schema.META_TABLES:
+            self._add_missing_columns(table.name, table.columns)
         self._run("INSERT INTO store_meta SELECT 'version', 0 "
                   "WHERE NOT EXISTS (SELECT 1 FROM store_meta WHERE key = 'version')")
         # A run still marked running belongs to a process that died (DuckDB lets one process write at a
@@ -223,8 +248,19 @@ class Store:
         table = schema.TABLES.get(name)
         if table is None:
             raise StoreError(f"no canonical table {name!r}; known: {', '.join(sorted(schema.TABLES))}")
-        self._run(table.ddl())
+        self._run(table.ddl(run_column=True))
+        if name not in self._migrated:
+            # a table made before rows recorded their ingest run gains the column (NULL: run unknown)
+            self._add_missing_columns(name, ((schema.RUN_COLUMN, "INTEGER"),))
+            self._migrated.add(name)
         return table
+
+    def _add_missing_columns(self, name: str, columns) -> None:
+        present = {r[0] for r in self._run("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                            "AND database_name = current_database() AND NOT internal", [name])}
+        for column, kind in columns:
+            if column not in present:
+                self._run(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {kind}')
 
     # -- reading ---------------------------------------------------------------------------------
     def has_table(self, name: str) -> bool:
@@ -240,7 +276,7 @@ class Store:
             if self.read_only:
                 # an empty table with the canonical column types (a typeless frame gives NULL-typed columns
                 # that the measures cannot compute on); a temporary table needs no write access
-                self._run(schema.TABLES[name].ddl().replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+                self._run(schema.TABLES[name].ddl(run_column=True).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
                 return self.ibis.table(name)
             self.ensure_table(name)
         return self.ibis.table(name)
@@ -284,10 +320,142 @@ class Store:
             f"CAST(sum(rows_rejected) FILTER (WHERE {LOADED_SQL}) AS BIGINT) AS rows_rejected, "
             "count(*) FILTER (WHERE status = 'partial') AS partial_runs, "
             "count(*) FILTER (WHERE status = 'rejected') AS rejected_runs, "
-            f"count(*) FILTER (WHERE NOT {LOADED_SQL} AND status <> 'rejected') AS failed_runs, "
+            f"count(*) FILTER (WHERE NOT {LOADED_SQL} AND status NOT IN ('rejected', 'deleted')) AS failed_runs, "
+            "count(*) FILTER (WHERE status = 'deleted') AS deleted_runs, "
             "max(finished) AS last_ingest "
             "FROM provenance GROUP BY source ORDER BY source")
         return prov
+
+    # -- deleting a run --------------------------------------------------------------------------
+    def delete_run(self, ingest_id: int, *, dry_run: bool = False) -> RunDeletion:
+        """Remove what ingest run ``ingest_id`` loaded, in one transaction: its rows in every canonical table,
+        its quarantined rows and its coverage records. Its provenance row stays, with status ``deleted`` and
+        what was removed, so the store's history is kept; the same file can be ingested again.
+
+        Rows carry the run that first stored them (:data:`schema.RUN_COLUMN`). A row another run also held was
+        stored once, by the earlier run: deleting that run takes the row away although the later run's file
+        has it too. Those later runs (and earlier runs that lost rows to this one, e.g. UN records superseded
+        by Voeten's release) are listed in :attr:`RunDeletion.affected`; :meth:`reload_runs` re-ingests them.
+        ``dry_run`` counts without changing anything.
+        """
+        if self.read_only and not dry_run:
+            raise StoreError("the store is open read-only; open it writable to delete an ingest run")
+        rows = self._run("SELECT source, path, status, rows_new FROM provenance WHERE ingest_id = ?", [ingest_id])
+        if not rows:
+            raise StoreError(f"no ingest run {ingest_id} in {self.path}; `dyad sources --runs` lists the runs")
+        source, path, status, rows_new = rows[0]
+        if status == "deleted":
+            raise StoreError(f"ingest run {ingest_id} ({source} {path}) was already deleted; ingest the file again "
+                             "to load it anew")
+        if status == "running":
+            raise StoreError(f"ingest run {ingest_id} ({source} {path}) is still running; wait for it to end or "
+                             "stop it (a stopped run is marked interrupted and keeps no rows)")
+        per_run = self._rows_per_run()
+        mine = {t: n for (run, t), n in per_run.items() if run == ingest_id}
+        loaded = status in LOADED and (rows_new or 0) > 0
+        if loaded and not mine:
+            legacy = {t: n for (run, t), n in per_run.items() if run is None}
+            try:
+                own = set(sources.get(source).tables)
+                legacy = {t: n for t, n in legacy.items() if t in own} or legacy
+            except Exception:  # noqa: BLE001 - an adapter no longer installed: name every table
+                pass
+            if legacy:
+                raise StoreError(
+                    f"ingest run {ingest_id} ({source} {path}) was loaded by a dyad that did not record the run "
+                    f"of each row ({sum(legacy.values()):,} rows in {', '.join(sorted(legacy))} have no run): "
+                    "its rows cannot be told from other runs'. Build a new store without that file "
+                    "(ingest the other files into a new --store PATH).")
+        affected = self._affected_runs(ingest_id, set(mine), per_run)
+        quarantined = int(self._run("SELECT count(*) FROM quarantine WHERE ingest_id = ?", [ingest_id])[0][0])
+        covered = int(self._run("SELECT count(*) FROM coverage WHERE ingest_id = ?", [ingest_id])[0][0])
+        result = RunDeletion(ingest_id, source, path, status, dict(sorted(mine.items())), quarantined, covered,
+                             affected, dry_run)
+        if dry_run:
+            return result
+        self._run("BEGIN TRANSACTION")
+        try:
+            for name in mine:
+                self._run(f'DELETE FROM "{name}" WHERE "{schema.RUN_COLUMN}" = ?', [ingest_id])
+            self._run("DELETE FROM quarantine WHERE ingest_id = ?", [ingest_id])
+            self._run("DELETE FROM coverage WHERE ingest_id = ?", [ingest_id])
+            _pause_for_tests("after_unload_delete")
+            when = dt.datetime.now().isoformat(sep=" ", timespec="seconds")
+            self._run("UPDATE provenance SET status = 'deleted', message = ? WHERE ingest_id = ?",
+                      [f"deleted {when} (was {status}): {result.summary()}"[:2000], ingest_id])
+            self.bump_version()
+            self._run("COMMIT")
+        except BaseException as exc:
+            try:
+                self._run("ROLLBACK")
+            except engine.duckdb_error_types():
+                pass
+            if isinstance(exc, engine.duckdb_error_types()) and not interrupt.is_interrupt(exc):
+                raise _write_error(self.path, exc) from exc
+            raise
+        return result
+
+    def _rows_per_run(self) -> dict[tuple[int | None, str], int]:
+        """Rows per (ingest run, canonical table) over every canonical table in the store."""
+        counts: dict[tuple[int | None, str], int] = {}
+        for name in schema.TABLES:
+            if not self.has_table(name):
+                continue
+            if not self.read_only:
+                self.ensure_table(name)
+            elif schema.RUN_COLUMN not in {r[0] for r in self._run(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name])}:
+                counts[(None, name)] = self.count(name)
+                continue
+            for run, n in self._run(f'SELECT "{schema.RUN_COLUMN}", count(*) FROM "{name}" GROUP BY 1'):
+                counts[(None if run is None else int(run), name)] = int(n)
+        return counts
+
+    def _affected_runs(self, ingest_id: int, tables: set[str], per_run: dict) -> list[dict]:
+        """Other loaded runs whose rows deleting ``ingest_id`` may take away or has taken away: later runs of
+        the same tables that found keys already stored (``rows_present`` > 0, or unknown), and earlier runs
+        holding fewer rows than they added (a later run replaced some)."""
+        if not tables:
+            return []
+        held: dict[int, int] = {}
+        shares: set[int] = set()
+        for (run, name), n in per_run.items():
+            if run is not None and run != ingest_id:
+                held[run] = held.get(run, 0) + n
+                if name in tables:
+                    shares.add(run)
+        out = []
+        for run, source, path, sha, rows_new, present, options in self._run(
+                "SELECT ingest_id, source, path, sha256, rows_new, rows_present, options FROM provenance "
+                f"WHERE {LOADED_SQL} AND ingest_id <> ? ORDER BY ingest_id", [ingest_id]):
+            if run not in shares:
+                continue
+            if run > ingest_id and (present is None or present > 0):
+                why = ("its file had rows already stored" if present is not None
+                       else "loaded before dyad counted rows already stored")
+            elif held.get(run, 0) < (rows_new or 0):
+                why = f"holds {held.get(run, 0):,} of the {rows_new:,} rows it added"
+            else:
+                continue
+            out.append({"ingest_id": int(run), "source": source, "path": path, "sha256": sha,
+                        "options": json.loads(options or "{}"), "why": why})
+        return out
+
+    def reload_runs(self, runs: list[dict]) -> list[tuple[dict, IngestResult | None, str]]:
+        """Ingest again (forced) the files of ``runs`` (from :attr:`RunDeletion.affected`) whose content is
+        unchanged, so rows a deleted run had stored first come back; a changed or missing file is not read."""
+        done = []
+        for run in runs:
+            path = Path(run["path"])
+            if not path.exists():
+                done.append((run, None, f"{path} is gone; not reloaded"))
+                continue
+            if run["sha256"] and fingerprint(path)[0] != run["sha256"]:
+                done.append((run, None, f"{path} changed since ingest {run['ingest_id']}; not reloaded"))
+                continue
+            result = self.ingest(run["source"], path, force=True, **run["options"])
+            done.append((run, result, f"{result.rows_new:,} rows back"))
+        return done
 
     # -- ingest ----------------------------------------------------------------------------------
     def ingest(self, source: str, path: str | Path, *, force: bool = False, progress: bool = False,
@@ -424,6 +592,7 @@ class Store:
     def _commit(self, ingest_id: int, result: sources.ReadResult, staged: dict[str, str], sha: str, size: int,
                 members: dict[str, str]) -> int:
         rows_new = 0
+        self._present = 0
         self._run("BEGIN TRANSACTION")
         try:
             self._observing = (result.files, str(Path(result.files[0].file) if len(result.files) == 1
@@ -446,9 +615,10 @@ class Store:
                             [ingest_id, str(fpath), fsha, fsize, f.rows_read, f.rows_loaded, f.rows_rejected])
             self._run(
                 "UPDATE provenance SET status = ?, sha256 = ?, size = ?, rows_read = ?, rows_loaded = ?, "
-                "rows_new = ?, rows_rejected = ?, finished = ?, message = ? WHERE ingest_id = ?",
-                [run_status(result.rows_read, result.rows_loaded, result.rows_rejected), sha, size, result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
-                 dt.datetime.now(), "; ".join(result.notes) or None, ingest_id])
+                "rows_new = ?, rows_rejected = ?, finished = ?, message = ?, rows_present = ? WHERE ingest_id = ?",
+                [run_status(result.rows_read, result.rows_loaded, result.rows_rejected), sha, size,
+                 result.rows_read, result.rows_loaded, rows_new, result.rows_rejected,
+                 dt.datetime.now(), "; ".join(result.notes) or None, self._present, ingest_id])
             self.bump_version()
             self._run("COMMIT")
         except engine.duckdb_error_types() as exc:
@@ -490,25 +660,34 @@ class Store:
 
             coverage.observe(self.con, ingest_id, name, staging, *self._observing)
         part = ", ".join(f'"{k}"' for k in table.key)
+        # the run that loads a row is recorded with it (schema.RUN_COLUMN), so `dyad unload` can remove it
+        cols += f', "{schema.RUN_COLUMN}"'
+        select += f", CAST({int(ingest_id)} AS INTEGER)"
 
         def same_key(a: str, b: str) -> str:
             return " AND ".join(f'{a}."{k}" IS NOT DISTINCT FROM {b}."{k}"' for k in table.key)
 
         stored = f'NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {same_key("t", "s")})'
         repeated = f"_repeated_{name}_{ingest_id}"
-        self._run(f'CREATE TEMP TABLE "{repeated}" AS SELECT {part} FROM "{staging}" GROUP BY {part} '
+        self._run(f'CREATE TEMP TABLE "{repeated}" AS SELECT {part}, count(*) AS n FROM "{staging}" GROUP BY {part} '
                   "HAVING count(*) > 1")
         try:
-            if not self._run(f'SELECT count(*) FROM "{repeated}"')[0][0]:
-                return int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
-                                     f"WHERE {stored}")[0][0])
-            once = f'NOT EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
-            twice = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
-            return int(self._run(
-                f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM ('
-                f'  SELECT * FROM "{staging}" s WHERE {once}'
-                f'  UNION ALL SELECT DISTINCT ON ({part}) * FROM "{staging}" s WHERE {twice}) s '
-                f"WHERE {stored}")[0][0])
+            staged_rows, extra = self._run(f'SELECT (SELECT count(*) FROM "{staging}"), '
+                                           f'(SELECT coalesce(sum(n - 1), 0) FROM "{repeated}")')[0]
+            if not extra:
+                inserted = int(self._run(f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM "{staging}" s '
+                                         f"WHERE {stored}")[0][0])
+            else:
+                once = f'NOT EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
+                twice = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {same_key("r", "s")})'
+                inserted = int(self._run(
+                    f'INSERT INTO "{name}" ({cols}) SELECT {select} FROM ('
+                    f'  SELECT * FROM "{staging}" s WHERE {once}'
+                    f'  UNION ALL SELECT DISTINCT ON ({part}) * FROM "{staging}" s WHERE {twice}) s '
+                    f"WHERE {stored}")[0][0])
+            # keys this run brought that an earlier run had already stored (deleting that run loses them)
+            self._present += int(staged_rows) - int(extra) - inserted
+            return inserted
         finally:
             self._drop((repeated, staging))
 

@@ -369,6 +369,51 @@ def test_ctrl_c_stops_report_with_data(tmp_path, after):
     assert not out.exists() and not list(tmp_path.glob("*.part"))
 
 
+@pytest.fixture(scope="module")
+def votes_store_file(tmp_path_factory):
+    """A store file holding the UN votes (closed again, so a report in another process can open it)."""
+    from conftest import need_data
+
+    path = tmp_path_factory.mktemp("ctrlc") / "votes.duckdb"
+    with open_store(path) as s:
+        s.ingest("unvotes", need_data("unvotes"))
+    return path
+
+
+@pytest.mark.parametrize("phase", ["indicators", "analyses", "charts and page"])
+def test_ctrl_c_stops_report_while_it_builds(tmp_path, votes_store_file, phase):
+    """Ctrl-C in each phase of the build (no --data: nothing to ingest) stops the command at once, exit 130,
+    no report file and no partial file. The build's heartbeat line says which phase is running."""
+    import signal
+    import time
+
+    out = tmp_path / "r.html"
+    proc = subprocess.Popen([sys.executable, "-m", "dyad", "--store", str(votes_store_file), "report", "CHN", "RUS",
+                             "-o", str(out)], env=python_env(DYAD_PROGRESS_EVERY="0.1"), cwd=str(ROOT),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+            if f": {phase}: working" in line:
+                break
+        assert f": {phase}: working" in (seen[-1] if seen else ""), "".join(seen[-20:])
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert time.monotonic() - sent < 10, "Ctrl-C took more than 10 s to stop the build"
+    assert proc.returncode == 130, err[-3000:]
+    assert "Interrupted" in err and "Traceback" not in err, err[-3000:]
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
 # -- item 12: output and discovery --------------------------------------------------------------------------------
 def test_tables_fit_the_terminal(monkeypatch):
     import io

@@ -78,7 +78,7 @@ def test_un_agreement_from_1971_with_thin_years(store):
     store.con.register("r", pd.DataFrame(rows))
     store.con.execute("INSERT INTO rollcalls (rcid, session, date, year) SELECT rcid, session, date, year FROM r")
     store.con.register("v", pd.DataFrame(votes))
-    store.con.execute("INSERT INTO votes SELECT rcid, country, vote FROM v")
+    store.con.execute("INSERT INTO votes (rcid, country, vote) SELECT rcid, country, vote FROM v")
     out = indicators.get("un_agreement").compute(store, "CHN", "RUS", by="year", ci=False)
     assert list(out["period"]) == ["1971", "1975", "1990"]
     assert list(out["quality"]) == ["thin", "ok", "ok"]

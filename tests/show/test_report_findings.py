@@ -221,7 +221,7 @@ def test_percentiles_fallback_sql_matches_numpy(store, monkeypatch):
     store.con.register("_r", rolls)
     store.con.register("_v", votes)
     store.con.execute("INSERT INTO rollcalls (rcid, year) SELECT rcid, year FROM _r")
-    store.con.execute("INSERT INTO votes SELECT rcid, country, vote FROM _v")
+    store.con.execute("INSERT INTO votes (rcid, country, vote) SELECT rcid, country, vote FROM _v")
     got = rd.percentiles_of(store, "un_agreement", "CCC", "AAA")
     v = votes[votes["vote"] != "absent"].merge(rolls, on="rcid")
     for year, row in got.set_index("period").iterrows():

@@ -61,4 +61,60 @@ def quarantine_cmd(obj, ingest_id: int | None, limit: int, fmt: str) -> None:
         show(store.quarantine(ingest_id).head(limit), fmt)
 
 
-COMMANDS = [sources_cmd, quarantine_cmd]
+@click.command("unload")
+@click.argument("ingest_id", type=int)
+@click.option("--dry-run", is_flag=True, help="Say what would be removed; change nothing.")
+@click.option("--reload", "reload_", is_flag=True,
+              help="Then ingest again the unchanged files of other runs that held some of the same rows.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (asked only at a terminal).")
+@click.pass_obj
+def unload_cmd(obj, ingest_id: int, dry_run: bool, reload_: bool, yes: bool) -> None:
+    """Delete what ingest run INGEST_ID loaded: its rows in every table, its quarantined rows and coverage.
+
+    The run stays in `dyad sources --runs` with status `deleted` and what was removed; its file can be
+    ingested again. A row that two runs' files both held was stored once, by the first: deleting that run
+    removes the row, and the later runs are named (with --reload their unchanged files are read again).
+
+    Example:
+
+    \b
+        dyad sources --runs
+        dyad unload 7 --dry-run
+        dyad unload 7 --reload
+    """
+    import sys
+
+    from dyad.store import StoreError
+
+    with obj.store(read_only=dry_run) as store:
+        try:
+            plan = store.delete_run(ingest_id, dry_run=True)
+            if dry_run:
+                click.echo(plan.summary())
+                _say_affected(plan.affected, reload_=False)
+                return
+            if not yes and sys.stdin.isatty() and not click.confirm(plan.summary().replace("would remove",
+                                                                                           "Remove", 1) + "?"):
+                raise click.ClickException("nothing changed")
+            done = store.delete_run(ingest_id)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(done.summary())
+        if reload_ and done.affected:
+            for run, result, what in store.reload_runs(done.affected):
+                click.echo(f"reloaded ingest {run['ingest_id']} ({run['source']} {run['path']}): {what}"
+                           + (f" as ingest {result.ingest_id}" if result is not None else ""))
+        else:
+            _say_affected(done.affected, reload_=True)
+
+
+def _say_affected(affected: list[dict], reload_: bool) -> None:
+    if not affected:
+        return
+    runs = "; ".join(f"{r['ingest_id']} ({r['source']} {r['path']}: {r['why']})" for r in affected)
+    tail = (" `dyad unload ... --reload` reads their unchanged files again, or re-ingest them with --force."
+            if reload_ else "")
+    click.echo(f"other runs may have held some of the same rows: {runs}.{tail}", err=True)
+
+
+COMMANDS = [sources_cmd, quarantine_cmd, unload_cmd]

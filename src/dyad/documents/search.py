@@ -128,6 +128,7 @@ def delete(store, doc_id: str) -> dict:
                 counts[table] = int(store._run(f"DELETE FROM {table} WHERE doc_id = ?", [full])[0][0])
         store._run("UPDATE provenance SET status = 'deleted', message = ? WHERE source = 'doc' AND sha256 = ? "
                    "AND status = 'ok'", [f"document {full} deleted", record["sha256"]])
+        store.bump_version()        # cached results that read the document are stale
         store._run("COMMIT")
     except BaseException:
         store._run("ROLLBACK")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from dyad import __version__
+from dyad import __version__, interrupt
 from dyad.countries import resolve
+from dyad.progress import heartbeat
 from dyad.report import charts
 from dyad.report import data as rd
 from dyad.report.display import dyad_name
@@ -84,23 +85,30 @@ def collect(store, a: str, b: str, ingest: IngestPlan | None = None,
 def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled: bool | None,
              compare: list[tuple[str, str]]) -> Report:
     timings: dict[str, float] = {}
+    label = f"report {a}-{b}"
     started = time.perf_counter()
-    results = rd.compute_all(store, a, b, progress_enabled)
+    # a line on stderr every 10 s per phase: a logged build is never silent for long, and a test can press
+    # Ctrl-C in a known phase
+    with heartbeat(f"{label}: indicators"):
+        results = rd.compute_all(store, a, b, progress_enabled)
     timings["indicators"] = time.perf_counter() - started
     started = time.perf_counter()
-    analyses = {key: run_optional(key, store, a, b) for key in ANALYSES}
+    with heartbeat(f"{label}: analyses"):
+        analyses = {key: run_optional(key, store, a, b) for key in ANALYSES}
     timings["analyses"] = time.perf_counter() - started
     calendar, cal_note = rd.calendar_events(store, a, b)
     started = time.perf_counter()
     percentiles: dict[str, pd.DataFrame] = {}
-    for res in results:
-        if res.ok and rd.has_all_dyads(res.indicator):
-            try:
-                pct = rd.percentiles_of(store, res.indicator.id, a, b, res.by)
-            except Exception:  # noqa: BLE001 - no context for this indicator; the chart is drawn without it
-                pct = None
-            if pct is not None and len(pct):
-                percentiles[res.indicator.id] = pct
+    with heartbeat(f"{label}: percentiles among all pairs"):
+        for res in results:
+            if res.ok and rd.has_all_dyads(res.indicator):
+                try:
+                    pct = rd.percentiles_of(store, res.indicator.id, a, b, res.by)
+                except Exception:  # noqa: BLE001 - no context for this indicator; the chart is drawn without it
+                    interrupt.check()
+                    pct = None
+                if pct is not None and len(pct):
+                    percentiles[res.indicator.id] = pct
     timings["percentiles"] = time.perf_counter() - started
     started = time.perf_counter()
     compare_frames = {res.indicator.id: rd.compare_series(store, res.indicator, compare, res.by)
@@ -124,8 +132,10 @@ def build_report(store, a: str, b: str, output: str | Path, *, ingest: IngestPla
 
     report = collect(store, a, b, ingest, progress_enabled, compare)
     started = time.perf_counter()
-    specs = report.specs()
-    html = render_html(report, specs)
+    with heartbeat(f"report {report.a}-{report.b}: charts and page"):
+        specs = report.specs()
+        html = render_html(report, specs)
+    interrupt.check()
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(output.name + ".part")
