@@ -65,6 +65,10 @@ def test_unload_leaves_what_the_other_run_alone_gives(tmp_path, files):
         left = _events(s)
         cov = s.sql("SELECT DISTINCT ingest_id FROM coverage")["ingest_id"].tolist()
         prov = s.sql("SELECT ingest_id, status FROM provenance ORDER BY ingest_id")
+        from dyad.report import data as rd
+
+        files, _ = rd.provenance_files(s)                   # the report's list of files behind its figures
+        assert len(files) == 1 and files["ingest_id"].tolist() == [rb.ingest_id]
         summary = s.sources_summary().iloc[0]
         assert (summary["ingests"], summary["deleted_runs"], summary["failed_runs"]) == (1, 1, 0)
     with open_store(tmp_path / "one.duckdb") as s1:

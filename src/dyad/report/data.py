@@ -221,7 +221,8 @@ def provenance_files(store) -> tuple[pd.DataFrame, str]:
         return pd.DataFrame(), ""
     frame = store.sql(
         "SELECT p.source, f.ingest_id, f.file, f.sha256, f.size, f.rows_read, f.rows_loaded, f.rows_rejected "
-        "FROM provenance_files f JOIN provenance p USING (ingest_id) ORDER BY p.source, f.file")
+        "FROM provenance_files f JOIN provenance p USING (ingest_id) "
+        "WHERE p.status IN ('ok', 'partial') ORDER BY p.source, f.file")     # runs whose rows are in the store
     return _shorten_paths(frame, "file")
 
 
