@@ -63,6 +63,28 @@ def test_index_shows_inputs_weights_and_coverage(tmp_path, store_path):
     assert "Inputs (weights" in table.output and "coverage" in table.output
 
 
+def test_index_table_is_a_year_by_direction_grid(tmp_path, store_path):
+    """The terminal view: one line per year with a value, the directions as columns in order, "-" where a
+    direction has none; checked cell by cell against the tidy JSON rows."""
+    agenda = write(tmp_path, AGENDA_YAML)
+    args = ["--store", store_path, "index", "CHN", "RUS", "--agenda", str(agenda), "--reps", "0"]
+    rows = json.loads(_run([*args, "--format", "json"]).output)["index"]
+    table = _run(args).output
+    grid = table.split("Index by year", 1)[1].split("Inputs (weights", 1)[0]
+    header = next(line for line in grid.splitlines() if line.startswith("year"))
+    columns = header.split()[1:]
+    assert columns == list(dict.fromkeys(r["direction"] for r in rows))
+    lines = {line.split()[0]: line for line in grid.splitlines() if line[:4].isdigit()}
+    years = sorted({str(r["period"]) for r in rows if r["value"] is not None})
+    assert len(years) >= 5 and sorted(lines) == years          # no line for a year without any value
+    assert "D3" in columns                                     # D3 has no input with data: "-" every year
+    for year in years:
+        cells = lines[year].split()[1:]
+        for i, direction in enumerate(columns[:-1]):           # the directions (overall last, with interval)
+            [row] = [r for r in rows if str(r["period"]) == year and r["direction"] == direction]
+            assert cells[i] == ("-" if row["value"] is None else f"{row['value']:+.2f}"), (year, direction)
+
+
 def test_agenda_show_and_validate(tmp_path):
     path = write(tmp_path, AGENDA_YAML)
     ok = _run(["agenda", "validate", str(path)])

@@ -97,6 +97,43 @@ class IndexResult:
     def to_frame(self) -> pd.DataFrame:
         return self.values.copy()
 
+    def wide(self) -> tuple[pd.DataFrame, list[str]]:
+        """The index at a glance: one row per year that has any value, one column per direction (z-score,
+        "-" where the direction has no value) and the overall value with its interval; years whose overall
+        value lacks directions are marked with a letter, explained in the returned legend lines."""
+        have = self.values.dropna(subset=["value"])
+        if have.empty:
+            return pd.DataFrame(), []
+        order = list(dict.fromkeys(self.values["direction"]))
+        years = sorted(have["period"].unique())
+        marks: dict[str, str] = {}
+        rows = []
+        for year in years:
+            row = {"year": year}
+            for direction in order:
+                hit = self.values[(self.values["period"] == year) & (self.values["direction"] == direction)]
+                value = hit["value"].iloc[0] if len(hit) else float("nan")
+                if pd.isna(value):
+                    row[direction] = "-"
+                    continue
+                text = f"{value:+.2f}"
+                if direction == "overall":
+                    lo, hi = hit["ci_low"].iloc[0], hit["ci_high"].iloc[0]
+                    if not pd.isna(lo):
+                        text += f" [{lo:+.2f}, {hi:+.2f}]"
+                    status = str(hit["status"].iloc[0] or "")
+                    if status:
+                        marks.setdefault(status, "abcdefghijklmnopqrstuvwxyz"[len(marks) % 26])
+                        text += f" {marks[status]}"
+                row[direction] = text
+            rows.append(row)
+        legend = [f"{mark}: {status}" for status, mark in marks.items()]
+        if any(v == "-" for r in rows for v in r.values()):
+            legend.append("-: no value. A direction: none of its inputs has data that year. Overall: not every "
+                          "direction with data has a value that year, or those are not a majority of the "
+                          "directions (the reason per year: --part index)")
+        return pd.DataFrame(rows), legend
+
     def summary(self) -> str:
         lines = [f"Relationship index {self.a}-{self.b}, agenda {self.agenda}; z-scores against {self.reference}."]
         if self.note:

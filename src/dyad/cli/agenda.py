@@ -77,7 +77,17 @@ def index_cmd(obj, a, b, agenda_name, weights_file, reference, start, end, reps,
         show(tables[part], fmt)
         return
     click.echo(result.summary() + "\n")
-    show(tables["index"].drop(columns=["a", "b", "indicator"]), fmt)
+    if fmt == "table":
+        # at a glance: a year per row, a direction per column (the tidy rows: --part index)
+        wide, legend = result.wide()
+        names = dict(result.values[["direction", "name"]].drop_duplicates().itertuples(index=False))
+        click.echo("Index by year (z-scores against the reference; overall with its 95% interval):")
+        click.echo("  " + "; ".join(f"{d} {n}" for d, n in names.items() if d != "overall"))
+        show(wide, fmt)
+        for line in legend:
+            click.echo(f"  {line}")
+    else:
+        show(tables["index"].drop(columns=["a", "b", "indicator"]), fmt)
     click.echo("\nInputs (weights, baseline and status of each series):")
     show(tables["inputs"], fmt)
 
