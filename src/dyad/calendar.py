@@ -290,9 +290,49 @@ def entries(country: str | None = None, kinds: Iterable[str] | None = None, *, s
     return frame.sort_values(["date", "country", "kind"]).reset_index(drop=True)
 
 
-def event_dates(spec: str, *, store=None, paths: Iterable[str | Path] = ()) -> list[dt.date]:
+ROUND_DAYS = 45     # polls of one kind this close are rounds of one election (runoffs come 2-4 weeks later)
+
+
+def usable(frame: pd.DataFrame, notes: list[str] | None = None) -> pd.DataFrame:
+    """The entries an event study or a synchronisation test should count, each dropped entry said in ``notes``:
+
+    * **one election, one event**: entries of one country and one ``*_election`` kind within
+      :data:`ROUND_DAYS` days are rounds of the same election; it counts once, dated by the last (deciding)
+      round (Russia 1996: 16 June and 3 July);
+    * **only while the state exists**: an entry dated before the country existed as a state
+      (:func:`dyad.countries.existence`) is left out: the RSFSR presidential election of June 1991 is not an
+      event of the Russian Federation, whose measures (UN votes, trade) start at the end of 1991.
+    """
+    from dyad.countries import existence
+
+    if frame.empty:
+        return frame
+    notes = notes if notes is not None else []
+    frame = frame.sort_values(["country", "kind", "date"]).reset_index(drop=True)
+    keep = pd.Series(True, index=frame.index)
+    for (country, kind), group in frame.groupby(["country", "kind"], sort=False):
+        if not str(kind).endswith("_election"):
+            continue
+        dates = list(group["date"])
+        for i in range(len(dates) - 1):
+            if (dates[i + 1] - dates[i]).days <= ROUND_DAYS:
+                keep[group.index[i]] = False
+                notes.append(f"{country} {kind} {dates[i]:%Y-%m-%d} and {dates[i + 1]:%Y-%m-%d}: rounds of one "
+                             f"election, counted once on {dates[i + 1]:%Y-%m-%d} (the later round)")
+    for i, row in frame.iterrows():
+        rec = existence(str(row["country"])) if len(str(row["country"])) == 3 else None
+        if rec is not None and rec.start is not None and row["date"].date() < rec.start:
+            keep[i] = False
+            notes.append(f"{row['country']} {row['kind']} {row['date']:%Y-%m-%d} left out: before the state "
+                         f"existed ({rec.start:%d %b %Y}); {row['label']}")
+    return frame[keep].sort_values(["date", "country", "kind"]).reset_index(drop=True)
+
+
+def event_dates(spec: str, *, store=None, paths: Iterable[str | Path] = (),
+                notes: list[str] | None = None) -> list[dt.date]:
     """Dates for an event spec ``COUNTRY:kind`` (e.g. ``RUS:presidential_election``; ``kind`` may be a
-    comma-separated list). Raises a clear error when the spec matches nothing."""
+    comma-separated list), after :func:`usable` (rounds of one election once, nothing before the state
+    existed; what it leaves out goes to ``notes``). Raises a clear error when the spec matches nothing."""
     if ":" not in spec:
         raise ValueError(f"event {spec!r}: write it as COUNTRY:kind, e.g. RUS:presidential_election")
     country, kind = spec.split(":", 1)
@@ -302,4 +342,7 @@ def event_dates(spec: str, *, store=None, paths: Iterable[str | Path] = ()) -> l
         known = entries(country.strip(), store=store, paths=paths)["kind"].unique()
         raise ValueError(f"event {spec!r} matches no calendar entry; kinds for {country}: "
                          f"{', '.join(sorted(known)) or 'none'}")
+    frame = usable(frame, notes)
+    if frame.empty:
+        raise ValueError(f"event {spec!r}: every entry is dated before {country} existed as a state")
     return [d.date() for d in frame["date"]]

@@ -58,6 +58,9 @@ def emit(frame: pd.DataFrame, fmt: str = "table", out: IO[str] | None = None, fl
         for col in shown.columns:
             if pd.api.types.is_float_dtype(shown[col]):
                 shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else floatfmt.format(v))
+            elif shown[col].dtype == object:
+                # a missing value reads as blank, never as "None" or "nan"
+                shown[col] = shown[col].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
         width = table_width(out)
         text = shown.to_string(index=False, na_rep="")
         if width is not None and _widest(text) > width:

@@ -43,10 +43,11 @@ def month_ordinal(d: dt.date | pd.Timestamp) -> int:
 
 
 def renewal_dates(country: str, kinds: Iterable[str] | None = None, *, store=None,
-                  paths: Iterable[str | Path] = ()) -> list[dt.date]:
-    """Dates of a country's leadership renewals from the calendars (held entries only)."""
+                  paths: Iterable[str | Path] = (), notes: list[str] | None = None) -> list[dt.date]:
+    """Dates of a country's leadership renewals from the calendars (held entries only), after
+    :func:`dyad.calendar.usable`: the rounds of one election count once, nothing before the state existed."""
     kinds = tuple(kinds) if kinds else DEFAULT_RENEWALS.get(country, calendar.RENEWAL_KINDS)
-    frame = calendar.entries(country, kinds, store=store, paths=paths)
+    frame = calendar.usable(calendar.entries(country, kinds, store=store, paths=paths), notes)
     if frame.empty:
         raise ValueError(f"no leadership renewals ({', '.join(kinds)}) for {country} in the calendars; "
                          "add a calendar file or pass other kinds")
@@ -167,6 +168,7 @@ class SyncResult:
     stats: pd.DataFrame = field(repr=False, compare=False)
     gaps: pd.DataFrame = field(repr=False, compare=False)
     periods: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    notes: tuple[str, ...] = ()      # what the calendars' rules left out (dyad.calendar.usable), the grid's start
 
     def to_frame(self) -> pd.DataFrame:
         """Every statistic as one row: statistic, side, lag, estimate, ci_low, ci_high, p_value, n."""
@@ -196,6 +198,7 @@ class SyncResult:
             f"(independence: {self.stat('share_both_expected')['estimate']:.1%}; "
             f"circular-shift p = {share['p_value']:.3f})",
         ]
+        lines.extend(f"  note: {n}" for n in self.notes)
         for side in (self.a, self.b):
             g = self.stat("median_abs_gap_months", side)
             lines.append(f"  median |gap| from each {side} renewal to the nearest other: {g['estimate']:.1f} "
@@ -253,8 +256,19 @@ def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | N
     grid = np.arange(month_ordinal(pd.Timestamp(start)), month_ordinal(pd.Timestamp(end)) + 1)
     if len(grid) < 24:
         raise ValueError("the grid needs at least two years (--start/--end)")
-    a_dates = renewal_dates(a, kinds_a, store=store, paths=paths)
-    b_dates = renewal_dates(b, kinds_b, store=store, paths=paths)
+    notes: list[str] = []
+    # months before both states existed are not months of this pair (Russia from December 1991)
+    from dyad.countries import existence
+
+    starts = [rec.start for rec in (existence(a), existence(b)) if rec is not None and rec.start is not None]
+    if starts and month_ordinal(max(starts)) > grid[0]:
+        grid = grid[grid >= month_ordinal(max(starts))]
+        notes.append(f"the months start in {label(grid[0], 'month')}: both states exist from "
+                     f"{max(starts):%d %b %Y}")
+        if len(grid) < 24:
+            raise ValueError("the grid needs at least two years in which both states exist (--start/--end)")
+    a_dates = renewal_dates(a, kinds_a, store=store, paths=paths, notes=notes)
+    b_dates = renewal_dates(b, kinds_b, store=store, paths=paths, notes=notes)
     a_ord = np.array([month_ordinal(d) for d in a_dates])
     b_ord = np.array([month_ordinal(d) for d in b_dates])
     a_in = [d for d in a_dates if grid[0] <= month_ordinal(d) <= grid[-1]]
@@ -296,7 +310,7 @@ def synchronisation(a: str, b: str, *, months: int = 6, series: PeriodSeries | N
     frame = pd.DataFrame(rows, columns=STAT_COLUMNS)
     return SyncResult(a, b, months, label(grid[0], "month"), label(grid[-1], "month"),
                       tuple(d.isoformat() for d in a_in), tuple(d.isoformat() for d in b_in), name, detrend, frame,
-                      _gap_table(a_in, b_in, a, b), periods)
+                      _gap_table(a_in, b_in, a, b), periods, tuple(notes))
 
 
 def _row(statistic, side, estimate, low=np.nan, high=np.nan, p=np.nan, n=0, lag=None) -> dict:

@@ -117,7 +117,10 @@ def eventstudy_cmd(obj, a, b, indicator, series_file, event, window, baseline, b
 
     series, store = _load_series(obj, a, b, indicator, series_file, by, min_n)
     try:
-        dates = calendar.event_dates(event, store=store, paths=calendars)
+        notes: list[str] = []
+        dates = calendar.event_dates(event, store=store, paths=calendars, notes=notes)
+        for note in notes:
+            click.echo(f"note: {note}", err=True)
     finally:
         if store is not None:
             store.close()
