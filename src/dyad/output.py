@@ -103,3 +103,31 @@ def _fit(shown: pd.DataFrame, width: int) -> str:
     if _widest(text) <= width:
         return text
     return cut.to_string(index=False, na_rep="", line_width=width - 1)
+
+
+def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for the terminal: US dollar values in billions, millions or thousands (one scale for the table,
+    from its largest value; unit ``bn USD`` ...) and percentages to one decimal, as text, so 45922805741.0000
+    reads 45.92 bn USD. CSV and JSON keep the stored values and units."""
+    if frame.empty or "unit" not in frame.columns or "value" not in frame.columns:
+        return frame
+    out = frame.copy()
+    values = pd.to_numeric(out["value"], errors="coerce")
+    text = values.map(lambda v: "" if pd.isna(v) else f"{v:.4f}").astype(object)
+    usd = out["unit"].astype(str).eq("USD")
+    biggest = values[usd].abs().max() if usd.any() else 0.0
+    scale, name = next(((f, n) for f, n in ((1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
+                        if biggest >= f), (1.0, "USD"))       # one scale for the table: rows compare at a glance
+    text[usd] = values[usd].map(lambda v: "" if pd.isna(v) else f"{v / scale:,.2f}")
+    out.loc[usd, "unit"] = name
+    pct = out["unit"].astype(str).isin(["percent", "%"])
+    text[pct] = values[pct].map(lambda v: "" if pd.isna(v) else f"{v:.1f}")
+    out["value"] = text
+    for col in ("ci_low", "ci_high"):
+        if col in out.columns and usd.any():
+            bounds = pd.to_numeric(out[col], errors="coerce").astype(object)
+            bounds[usd] = pd.to_numeric(out.loc[usd, col], errors="coerce").map(
+                lambda v: "" if pd.isna(v) else f"{v / scale:,.2f}")
+            out[col] = bounds
+    return out
+

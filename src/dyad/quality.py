@@ -125,6 +125,32 @@ def drop_thin(frame: pd.DataFrame, include_thin: bool = False) -> tuple[pd.DataF
     return frame[~thin].reset_index(drop=True), int(thin.sum())
 
 
+def _existing(frame: pd.DataFrame, a: str, b: str, by: str, *, un: bool, ussr_as_russia: bool,
+              notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    periods = frame["period"].astype(str)
+    spans = {p: period_span(p, by) for p in periods.unique()}
+    keep = np.array([spans[p] is None or dyad_exists(a, b, spans[p], un=un, ussr_as_russia=ussr_as_russia)
+                     for p in periods])
+    before = int((~keep).sum())
+    notes = notes + notes_for(a, b, un=un, ussr_as_russia=ussr_as_russia, dropped=before)
+    if before:
+        notes.append(f"{before} period(s) before both states existed left out")
+    return frame[keep].reset_index(drop=True), notes
+
+
+def existing(frame: pd.DataFrame, a: str, b: str, by: str = "year", *, ussr_as_russia: bool = False) -> pd.DataFrame:
+    """Only the periods in which both states existed (the rule of :func:`finish`, without coverage), for
+    commands that print measure rows directly (``dyad trade``, ``dyad arms``); the notes say what was left out
+    and are in ``frame.attrs["notes"]``."""
+    notes = list(frame.attrs.get("notes", []))
+    if frame.empty or "period" not in frame:
+        return frame
+    frame, notes = _existing(frame.reset_index(drop=True), a, b, by, un=False, ussr_as_russia=ussr_as_russia,
+                             notes=notes)
+    frame.attrs["notes"] = notes
+    return frame
+
+
 def finish(store, indicator, frame: pd.DataFrame, a: str, b: str, by: str = "year", *,
            ussr_as_russia: bool = False, per_covered_day: bool = False, options: dict | None = None) -> pd.DataFrame:
     """Existence filter, coverage and quality columns for one indicator's tidy rows (see module doc)."""
@@ -141,16 +167,9 @@ def finish(store, indicator, frame: pd.DataFrame, a: str, b: str, by: str = "yea
             frame["quality"] = pd.Series(dtype=object)
         frame.attrs["notes"] = notes
         return frame
+    frame, notes = _existing(frame, a, b, by, un=un, ussr_as_russia=ussr_as_russia, notes=notes)
     periods = frame["period"].astype(str)
     spans = {p: period_span(p, by) for p in periods.unique()}
-    keep = np.array([spans[p] is None or dyad_exists(a, b, spans[p], un=un, ussr_as_russia=ussr_as_russia)
-                     for p in periods])
-    before = int((~keep).sum())
-    notes += notes_for(a, b, un=un, ussr_as_russia=ussr_as_russia, dropped=before)
-    if before:
-        notes.append(f"{before} period(s) before both states existed left out")
-    frame = frame[keep].reset_index(drop=True)
-    periods = frame["period"].astype(str)
     cov = coverage.for_periods(store, indicator, a, b, {p: spans[p] for p in periods.unique()}, frame=frame,
                                options=options)
     frame["coverage"] = periods.map(lambda p: cov[p][0]).astype(float)

@@ -18,6 +18,7 @@ Recipient,Supplier,Year of order, ,Number ordered, ,Weapon designation,Weapon de
 China,Russia,2020,?,2,,Su-35,FGA aircraft,2,,2021; 2022,New,,30,60,60
 China,France,2020,,1,,AS-365,light helicopter,1,,2021,New,,10,10,10
 India,Russia,2021,,1,,S-400,SAM system,1,,2022,New,,100,100,100
+China,Soviet Union,1955,,10,,MiG-17,fighter aircraft,10,,1956,New,,2,20,20
 """
 
 
@@ -36,7 +37,7 @@ def test_trade_values_csv(tmp_path):
     runner, db = _store(tmp_path)
     out = runner.invoke(cli, ["--store", db, "trade", "China", "RUS", "--format", "csv"])
     assert out.exit_code == 0, out.output
-    f = pd.read_csv(io.StringIO(out.output), dtype={"period": str})
+    f = pd.read_csv(io.StringIO(out.stdout), dtype={"period": str})
     assert list(f.columns[:6]) == ["a", "b", "period", "indicator", "value", "n"]
     get = f.set_index(["a", "period", "indicator"])["value"]
     assert get[("CHN", "2021", "trade_exports")] == 400_000.0       # 100 + 300 thousand USD
@@ -51,7 +52,7 @@ def test_trade_group_energy(tmp_path):
     runner, db = _store(tmp_path)
     out = runner.invoke(cli, ["--store", db, "trade", "CHN", "RUS", "--group", "energy", "--format", "json"])
     assert out.exit_code == 0, out.output
-    rows = json.loads(out.output)
+    rows = json.loads(out.stdout)
     share = {(r["a"], r["period"]): r["value"] for r in rows if r["indicator"] == "trade_share_energy"}
     assert share[("CHN", "2021")] == 25.0 and share[("RUS", "2022")] == 100.0
     bad = runner.invoke(cli, ["--store", db, "trade", "CHN", "RUS", "--group", "nope"])
@@ -61,7 +62,7 @@ def test_trade_group_energy(tmp_path):
 def test_trade_shares_view_sums_to_100(tmp_path):
     runner, db = _store(tmp_path)
     out = runner.invoke(cli, ["--store", db, "trade", "CHN", "RUS", "--view", "shares", "--format", "csv"])
-    f = pd.read_csv(io.StringIO(out.output))
+    f = pd.read_csv(io.StringIO(out.stdout))
     assert (f.groupby(["a", "period"])["value"].sum().round(9) == 100).all()
 
 
@@ -69,13 +70,29 @@ def test_arms(tmp_path):
     runner, db = _store(tmp_path)
     out = runner.invoke(cli, ["--store", db, "arms", "RUS", "CHN", "--format", "csv"])
     assert out.exit_code == 0, out.output
-    f = pd.read_csv(io.StringIO(out.output), dtype={"period": str}).set_index(["period", "indicator"])["value"]
+    f = pd.read_csv(io.StringIO(out.stdout), dtype={"period": str}).set_index(["period", "indicator"])["value"]
     assert f[("2020", "arms_deals")] == 1
     assert f[("2021", "arms_tiv_delivered")] == 30 and f[("2022", "arms_tiv_delivered")] == 30
     assert f[("2021", "arms_share_of_imports")] == 30 / 40 * 100
     assert f[("2022", "arms_share_of_imports")] == 100
     cats = runner.invoke(cli, ["--store", db, "arms", "RUS", "CHN", "--categories", "--format", "csv"])
     assert "Aircraft" in cats.output
+
+
+def test_arms_and_trade_have_no_russia_before_december_1991(tmp_path):
+    """The Soviet deal of 1955 is the USSR's: left out (and said) unless --ussr-as-russia counts it."""
+    runner, db = _store(tmp_path)
+    out = runner.invoke(cli, ["--store", db, "arms", "RUS", "CHN", "--format", "csv"])
+    periods = set(pd.read_csv(io.StringIO(out.stdout), dtype={"period": str})["period"])
+    assert periods and min(periods) >= "1991" and "1956" not in periods
+    assert "before both states existed left out" in out.stderr
+    out = runner.invoke(cli, ["--store", db, "arms", "RUS", "CHN", "--ussr-as-russia", "--format", "csv"])
+    f = pd.read_csv(io.StringIO(out.stdout), dtype={"period": str}).set_index(["period", "indicator"])["value"]
+    assert f[("1955", "arms_deals")] == 1 and f[("1956", "arms_tiv_delivered")] == 20
+    assert "USSR history counted" in out.stderr
+    table = runner.invoke(cli, ["--store", db, "trade", "CHN", "RUS"]).stdout      # terminal: one readable scale
+    line = next(ln for ln in table.splitlines() if "2021" in ln and "trade_exports" in ln and ln.startswith("CHN"))
+    assert line.split()[4] == "0.40" and "m USD" in line and "400000" not in table
 
 
 def test_ingest_option_passes_adapter_options(tmp_path):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 import pandas as pd
 
-from dyad.cli.common import format_option, show
+from dyad import quality
+from dyad.cli.common import format_option, show, show_notes, ussr_option
 from dyad.countries import resolve_pair
 from dyad.measures import arms as ar
 from dyad.measures import trade as tr
-from dyad.output import tidy
+from dyad.output import for_reading, tidy
 
 TRADE_VIEWS = ("values", "shares", "hhi", "dependence", "mirror")
 
@@ -61,9 +62,10 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
               help="Denominator for --view dependence.")
 @click.option("--start", type=int, help="First year.")
 @click.option("--end", type=int, help="Last year.")
+@ussr_option
 @format_option
 @click.pass_obj
-def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
+def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, ussr_as_russia, fmt):
     """Trade between A and B in US dollars, both directions, per period.
 
     Values are USD (BACI's thousands and COW's millions are converted on ingest); the source used is a
@@ -82,7 +84,10 @@ def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
         raise click.BadParameter(f"unknown group {group!r}; groups: {', '.join(tr.product_groups())}",
                                  param_hint="--group")
     with obj.store(read_only=True) as store:
-        show(_concat(_trade_frames(store, a, b, by, view, group, source, basis, start, end)), fmt)
+        frame = _concat(_trade_frames(store, a, b, by, view, group, source, basis, start, end))
+    frame = quality.existing(frame, a, b, by, ussr_as_russia=ussr_as_russia)    # no Russia before Dec 1991
+    show(for_reading(frame) if fmt == "table" else frame, fmt)
+    show_notes(frame)
 
 
 @click.command("arms")
@@ -94,9 +99,10 @@ def trade_cmd(obj, a, b, by, view, group, source, basis, start, end, fmt):
                    "deliveries export is loaded), the per-year deliveries export, or SIPRI's TIV table (TIV only).")
 @click.option("--category", help="Only one SIPRI armament category, e.g. Aircraft, Missiles, Ships.")
 @click.option("--categories", is_flag=True, help="Instead: deals and TIV per armament category, all years.")
+@ussr_option
 @format_option
 @click.pass_obj
-def arms_cmd(obj, supplier, recipient, by, source, category, categories, fmt):
+def arms_cmd(obj, supplier, recipient, by, source, category, categories, ussr_as_russia, fmt):
     """Arms transfers from SUPPLIER to RECIPIENT (SIPRI): deals ordered, TIV delivered, share of imports.
 
     TIV is SIPRI's trend-indicator value in millions, a volume measure, not US dollars.
@@ -116,15 +122,21 @@ def arms_cmd(obj, supplier, recipient, by, source, category, categories, fmt):
             if categories:
                 raise click.UsageError("SIPRI's TIV table has no armament categories; use another --source")
             try:
-                show(ar.tiv_delivered(store, a, b, **opts), fmt)
+                frame = quality.existing(ar.tiv_delivered(store, a, b, **opts), a, b, by,
+                                         ussr_as_russia=ussr_as_russia)
             except ValueError as exc:
                 raise click.UsageError(str(exc)) from exc
+            show(frame, fmt)
+            show_notes(frame)
             return
         if categories:
             show(ar.by_category(store, a, b, source=source), fmt)
             return
-        show(_concat([ar.deals(store, a, b, **opts), ar.tiv_delivered(store, a, b, **opts),
-                      ar.share_of_imports(store, a, b, **opts)]), fmt)
+        frame = quality.existing(_concat([ar.deals(store, a, b, **opts), ar.tiv_delivered(store, a, b, **opts),
+                                          ar.share_of_imports(store, a, b, **opts)]), a, b, by,
+                                 ussr_as_russia=ussr_as_russia)
+    show(frame, fmt)
+    show_notes(frame)
 
 
 COMMANDS = [trade_cmd, arms_cmd]
