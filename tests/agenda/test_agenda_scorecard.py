@@ -268,3 +268,15 @@ def test_missing_values_are_dropped_not_zero():
     assert to_yearly(frame)["year"].tolist() == [2015, 2017]
     with pytest.raises(ValueError, match="neither a year"):
         to_yearly(pd.DataFrame({"period": ["2018Q1"], "value": [1.0], "n": [1]}), where="x")
+
+
+def test_evidence_amounts_read_in_units():
+    """Numbers in evidence sentences: USD by size, percentages with %, three significant digits."""
+    from dyad.analysis.scorecard import amount
+
+    assert amount(148.3e9, "USD") == "148 bn USD" and amount(88.04e9, "USD") == "88.0 bn USD"
+    assert amount(-156e6, "USD", signed=True) == "-156 m USD" and amount(4.66e9, "USD", True) == "+4.66 bn USD"
+    assert amount(470e3, "USD") == "470 thousand USD" and amount(12.0, "USD") == "12.0 USD"
+    assert amount(0.303, "percent", True) == "+0.303%" and amount(70.01, "percent") == "70.0%"
+    assert amount(667.2, "TIV millions") == "667 m TIV" and amount(0.7442, "share") == "0.7442"
+    assert amount(float("nan"), "USD") == "-"

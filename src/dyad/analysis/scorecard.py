@@ -231,18 +231,58 @@ class Evidence:
         if c.verdict == NOT_MEASURABLE:
             years = f"; years {c.base_years or '-'} vs {c.eval_years or '-'}" if (c.base_years or c.eval_years) else ""
             return f"{self.series}: not measurable ({'; '.join(t for t in (c.reason, self.note) if t)}{years})"
+        unit = _unit_of(self.indicator)
+
+        def amt(v: float, signed: bool = False) -> str:
+            return amount(v, unit, signed)
+
         sd = "" if not np.isfinite(c.level_change_sd) else f", {c.level_change_sd:+.2f} baseline sd"
-        slope = "" if not np.isfinite(c.eval_slope) else f"; slope {c.eval_slope:+.4g}/yr"
+        slope = "" if not np.isfinite(c.eval_slope) else f"; slope {amt(c.eval_slope, True)}/yr"
         if np.isfinite(c.eval_slope_low):
-            slope += f" [{c.eval_slope_low:+.4g}, {c.eval_slope_high:+.4g}]"
+            slope += f" [{amt(c.eval_slope_low, True)}, {amt(c.eval_slope_high, True)}]"
         if np.isfinite(c.base_slope):
-            slope += f" vs {c.base_slope:+.4g}/yr before"
+            slope += f" vs {amt(c.base_slope, True)}/yr before"
         weak = "".join(f" ({t})" for t in (c.reason, self.note) if t)
         adj = f", adjusted {c.p_adjusted:.3g}" if np.isfinite(c.p_adjusted) else ""
         return (f"{self.series} (expected {'+' if self.sign > 0 else '-'}): {c.verdict} [{c.design}; "
-                f"{c.base_years} vs {c.eval_years}]; mean {c.eval_mean:.4g} over {c.n_eval} yr vs "
-                f"{c.base_mean:.4g} over {c.n_base} yr ({c.level_change:+.4g}{sd}); "
+                f"{c.base_years} vs {c.eval_years}]; mean {amt(c.eval_mean)} over {c.n_eval} yr vs "
+                f"{amt(c.base_mean)} over {c.n_base} yr ({amt(c.level_change, True)}{sd}); "
                 f"{c.test} p={c.p_value:.3g}{adj}{slope}{weak}")
+
+
+def _unit_of(indicator_id: str) -> str:
+    from dyad import indicators
+
+    try:
+        return str(indicators.get(indicator_id).unit)
+    except Exception:  # noqa: BLE001 - an indicator of a test or plugin no longer registered: no unit
+        return ""
+
+
+def _three(x: float) -> str:
+    """Three significant digits, trailing zeros kept: 88.0, 148, 4.66, 0.470."""
+    if x == 0:
+        return "0"
+    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:,.{digits}f}"
+
+
+def amount(value: float, unit: str, signed: bool = False) -> str:
+    """A number for a sentence: US dollars in bn/m/thousand USD by their size, percentages with "%", other
+    units to four significant digits (``48.3 bn USD``, ``+5.33%``, ``0.7442``)."""
+    if not np.isfinite(value):
+        return "-"
+    sign = "+" if signed and value > 0 else ""
+    if unit == "USD":
+        size = abs(value)
+        scale, name = next(((f, n) for f, n in ((1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
+                            if size >= f), (1.0, "USD"))
+        return f"{sign}{_three(value / scale)} {name}"
+    if unit == "percent":
+        return f"{sign}{_three(value)}%"
+    if unit == "TIV millions":
+        return f"{sign}{_three(value)} m TIV"
+    return f"{sign}{value:.4g}"
 
 
 @dataclass(frozen=True)
