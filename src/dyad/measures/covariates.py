@@ -189,3 +189,67 @@ def _register_all() -> None:
 
 
 _register_all()
+
+
+# ---------------------------------------------------------------------- ICEWS dyad-years (netify layout)
+
+ICEWS_COUNTS = ("icews_verbal_coop", "icews_material_coop", "icews_verbal_conflict", "icews_material_conflict")
+
+
+def _icews_pair(store, a: str, b: str) -> pd.DataFrame:
+    """Per year: cooperative and all ICEWS events between a and b, both directions summed (a year with no row
+    in the file has no row here: missing, not 0)."""
+    if not store.has_table("covariates"):
+        return pd.DataFrame(columns=["year", "coop", "total"])
+    return store.sql(
+        "SELECT year, sum(value) FILTER (WHERE variable IN ('icews_verbal_coop', 'icews_material_coop')) AS coop, "
+        "sum(value) AS total FROM covariates WHERE source = 'netify_icews' AND variable IN (?, ?, ?, ?) "
+        "AND ((a = ? AND b = ?) OR (a = ? AND b = ?)) GROUP BY year ORDER BY year",
+        [*ICEWS_COUNTS, a, b, b, a])
+
+
+def icews_events(store, a, b, by="year", **_) -> pd.DataFrame:
+    """ICEWS events between a and b per year (both directions), with an exact Poisson 95% interval."""
+    from scipy import stats
+
+    if by != "year":
+        raise ValueError("icews_events is annual (ICEWS dyad-years): use --by year")
+    f = _icews_pair(store, a, b)
+    k = f["total"].astype(float).to_numpy()
+    low = np.where(k > 0, stats.chi2.ppf(0.025, 2 * k) / 2, 0.0)
+    high = stats.chi2.ppf(0.975, 2 * (k + 1)) / 2
+    return pd.DataFrame({"a": a, "b": b, "period": f["year"].astype(str), "indicator": "icews_events", "value": k,
+                         "n": k.astype(int), "ci_low": low, "ci_high": high, "unit": "events",
+                         "source": "netify_icews"})
+
+
+def icews_coop_share(store, a, b, by="year", **_) -> pd.DataFrame:
+    """Share of the pair's ICEWS events that are cooperative (verbal or material), with a Wilson interval."""
+    from dyad.measures.cosponsor import wilson
+
+    if by != "year":
+        raise ValueError("icews_coop_share is annual (ICEWS dyad-years): use --by year")
+    f = _icews_pair(store, a, b)
+    f = f[f["total"] > 0]
+    k, n = f["coop"].fillna(0).to_numpy(dtype=float), f["total"].to_numpy(dtype=float)
+    low, high = wilson(k, n)
+    return pd.DataFrame({"a": a, "b": b, "period": f["year"].astype(str), "indicator": "icews_coop_share",
+                         "value": 100 * k / n, "n": n.astype(int), "ci_low": 100 * low, "ci_high": 100 * high,
+                         "unit": "percent", "source": "netify_icews"})
+
+
+_ICEWS_DOC = ("ICEWS events aggregated to directed dyad-years (netify layout: verbal and material cooperation and "
+              "conflict counts, 2002-2014 in the shared file), both directions summed. Whole years of the whole "
+              "world, unlike the few-day GDELT and ICEWS event samples.")
+register(Indicator(id="icews_events", label="ICEWS events between the pair (dyad-years)", unit="events",
+                   source="covariates", method="covariates", compute=icews_events, directions=("D1",),
+                   frequencies=("year",), directed=False, higher_means="more",
+                   description=_ICEWS_DOC + " Volume of reported contact; it also follows ICEWS's news coverage.",
+                   min_support=None, support_unit="events in the dyad-year (no threshold: a count)",
+                   all_dyads=True))
+register(Indicator(id="icews_coop_share", label="Cooperative share of ICEWS events (dyad-years)", unit="percent",
+                   source="covariates", method="covariates", compute=icews_coop_share, directions=("D1",),
+                   frequencies=("year",), directed=False, higher_means="closer",
+                   description=_ICEWS_DOC + " Verbal and material cooperation as a share of all four counts.",
+                   min_support=20, support_unit="events in the dyad-year", all_dyads=True))
+

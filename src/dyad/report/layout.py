@@ -62,6 +62,8 @@ LAYOUT: tuple[Entry, ...] = (
           options={"scope": "location:GEO"}),
     Entry("politics/gdelt_russia_china_latest.csv", "gdelt", "recent GDELT China-Russia events"),
     Entry("events/icews/icews_events.2018.sample.tab", "icews", "ICEWS raw events (2018 sample)"),
+    Entry("events/icews/netify_icews_dyad_year_*.rda", "icews",
+          "ICEWS dyad-year counts, every pair (netify layout); the CSV slices beside it are subsets of it"),
     Entry("trade/baci_*.csv", "baci", "CEPII BACI HS6 bilateral trade"),
     # CEPII's own names, wherever they sit under DIR: yearly files (BACI_HS17_Y2022_V202401b.csv, read with
     # the country_codes_V*.csv beside them) and release zips (BACI_HS17_V202401b.zip)
