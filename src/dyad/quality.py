@@ -10,7 +10,8 @@ Every registered indicator's ``compute`` ends in :func:`finish` (see :class:`dya
    (:mod:`dyad.coverage`); NaN when the store records no coverage for the source. A period with coverage 0
    has no row: it is missing, never 0. ``per_covered_day=True`` divides event counts by the covered days.
 3. **Quality.** ``quality`` is ``thin`` when the support (``n`` or the covered days, per the indicator's
-   ``support_unit``) is below the indicator's ``min_support``, else ``ok``. :func:`drop_thin` is the helper
+   ``support_unit``) is below the indicator's ``min_support`` (for covered days also when they are less than
+   :data:`MIN_COVERED_SHARE` of the period), else ``ok``. :func:`drop_thin` is the helper
    headlines, the index and the scorecard use to leave thin values out unless asked.
 
 Definitions and references: docs/methods/coverage.md and docs/methods/thresholds.md.
@@ -27,6 +28,9 @@ import pandas as pd
 from dyad import countries
 
 FINISH_OPTIONS = ("ussr_as_russia", "per_covered_day")
+# Event values rest on covered days: below the indicator's minimum (7) or below this share of the period's days
+# (a month: 8 of 31; a year: 92 of 365) a value is thin (docs/methods/thresholds.md).
+MIN_COVERED_SHARE = 0.25
 QUALITY = ("ok", "thin")
 
 
@@ -111,7 +115,12 @@ def mark_quality(frame: pd.DataFrame, indicator) -> pd.DataFrame:
         frame["quality"] = "ok"
         return frame
     s = support(frame, indicator)
-    frame["quality"] = np.where(s.notna() & (s < minimum), "thin", "ok")
+    thin = s.notna() & (s < minimum)
+    if str(getattr(indicator, "support_unit", "")).startswith("covered days") and "coverage" in frame:
+        # days are counted against the period: 8 covered days make a week, not a year
+        share = pd.to_numeric(frame["coverage"], errors="coerce")
+        thin |= share.notna() & (share < MIN_COVERED_SHARE)
+    frame["quality"] = np.where(thin, "thin", "ok")
     return frame
 
 

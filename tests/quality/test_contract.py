@@ -61,6 +61,19 @@ def test_mark_quality_and_drop_thin_against_a_hand_count():
     assert quality.drop_thin(frame)[1] == 0          # no quality column: unchanged
 
 
+def test_event_values_need_days_against_the_period():
+    """Covered days count against the period: thin below 7 days or below a quarter of the period's days."""
+    ind = indicators.get("ev_relationship_score")
+    days = [8, 8, 6, 100, 91, 92]
+    length = [365, 31, 31, 365, 365, 365]        # a year, a month ... (coverage = covered days / days)
+    frame = pd.DataFrame({"a": "A", "b": "B", "period": [str(2000 + i) for i in range(6)],
+                          "indicator": ind.id, "value": 0.5, "n": 50, "covered_days": days,
+                          "coverage": [d / n for d, n in zip(days, length, strict=True)]})
+    marked = quality.mark_quality(frame, ind)
+    by_hand = ["thin" if d < 7 or d / n < 0.25 else "ok" for d, n in zip(days, length, strict=True)]
+    assert marked["quality"].tolist() == by_hand == ["thin", "ok", "thin", "ok", "thin", "ok"]
+
+
 def test_un_agreement_from_1971_with_thin_years(store):
     """Constructed votes: CHN's seat votes before 25 Oct 1971 are left out; n < 10 is thin."""
     rows, votes = [], []
