@@ -146,7 +146,8 @@ def test_headlines_by_coverage_and_relevance():
     zero = _result(_ind("un_x", "Zeros", "events"), _frame("A", "B", years, np.zeros(len(years))))
     heads = rd.headlines([own, old, part, full, zero], newest=2023)
     assert zero not in heads                                   # an all-zero series is a line of text, not a chart
-    assert heads[0] is full and old not in heads[:2] and heads.index(part) < heads.index(own)
+    assert heads[0] is full and old not in heads[:2] and part in heads
+    assert own not in heads          # one side's own figure: not a headline while measures of the pair have data
     assert rd.recent_coverage(part, 2023) == pytest.approx(5 / 10)
 
 

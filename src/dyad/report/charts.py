@@ -388,8 +388,12 @@ def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -
         return _offset_spec(frame, title)
     if not {"period", "value"} <= set(frame.columns) or len(frame) == 0:
         return None
+    from dyad.indicators import DIRECTIONS
+
     rows = frame.copy()
-    rows["a"] = rows["direction"].astype(str) if "direction" in rows.columns else ""
+    # the index's directions by name ("economic cooperation", not "D2"); "overall" stays
+    rows["a"] = rows["direction"].astype(str).map(lambda d: DIRECTIONS.get(d, d)) if "direction" in rows.columns \
+        else ""
     rows["b"] = ""
     if "n" not in rows.columns:
         rows["n"] = pd.NA
@@ -397,7 +401,7 @@ def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
     if len(rows) == 0:
         return None
-    return line_chart(rows, title, "index (z-score units)", source)
+    return line_chart(rows, title, "standard deviations from the reference years", source)
 
 
 def _offset_spec(frame: pd.DataFrame, title: str) -> dict | None:

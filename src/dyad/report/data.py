@@ -129,8 +129,23 @@ def compute_all(store, a: str, b: str, progress_enabled: bool | None = None) -> 
     from dyad.progress import progress
 
     inds = all_indicators()
-    return [compute_indicator(store, ind, a, b)
+    return [drawable(compute_indicator(store, ind, a, b))
             for ind in progress(inds, desc="indicators", unit="indicator", enabled=progress_enabled)]
+
+
+def drawable(res: IndicatorResult) -> IndicatorResult:
+    """The result as given, or, when fewer than two of its periods reach the indicator's minimum support (the
+    rest are thin: event counts from GDELT samples a few days long), a result without a frame whose note says
+    so: a chart of thin points reads as data. The report and the dashboard both apply it."""
+    if not res.ok or "quality" not in res.frame.columns:
+        return res
+    ok = int((res.frame["quality"].astype(str) != "thin").sum())
+    if ok >= 2:
+        return res
+    ind = res.indicator
+    support = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
+    return IndicatorResult(ind, res.by, None, f"only {ok} of {len(res.frame)} periods reach the indicator's "
+                           f"minimum support{support}, the rest are thin; not drawn", res.seconds)
 
 
 # ------------------------------------------------------------------------------------ calendar
@@ -403,20 +418,24 @@ def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least:
     Score = share of the periods of the last 10 years with a value (:func:`recent_coverage`) x
     :func:`relevance`.
     Taken best first (ties: a measure of the pair as a whole before a directed one), one per indicator family (the id's first word) while that gives enough, up to ``most``;
-    a chart is a headline only if its score is at least 0.25, except that ``least`` charts are always shown
-    when the direction has that many with data."""
+    a chart is a headline only if its score is at least 0.25 and it measures the relation (relevance at least
+    0.5: not one country's own figure such as GDP), except that ``least`` charts are always shown when the
+    direction has that many with data (measures of the relation first)."""
     ok = [r for r in members if r.ok and (r.frame["value"].astype(float) != 0).any()]
 
     def score(r: IndicatorResult) -> float:
         return recent_coverage(r, newest) * relevance(r.indicator)
 
+    def strong(r: IndicatorResult) -> bool:      # a measure of the relation (not one side's figure), recent enough
+        return score(r) >= 0.25 and relevance(r.indicator) >= 0.5
+
     chosen: list[IndicatorResult] = []
     families: set[str] = set()
-    for r in sorted(ok, key=lambda r: (-score(r), r.indicator.directed, r.indicator.id)):
+    for r in sorted(ok, key=lambda r: (not strong(r), -score(r), r.indicator.directed, r.indicator.id)):
         family = r.indicator.id.split("_")[0]
         if len(chosen) >= most:
             break
-        if (family in families or score(r) < 0.25) and len(chosen) >= least:
+        if (family in families or not strong(r)) and len(chosen) >= least:
             continue
         chosen.append(r)
         families.add(family)

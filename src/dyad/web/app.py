@@ -459,14 +459,10 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
                 if res.ok and not res.frame["value"].abs().gt(0).any():
                     res = rd.IndicatorResult(res.indicator, res.by, None,
                                              f"every one of the {len(res.frame)} periods is 0; nothing to draw")
-                elif res.ok and "quality" in res.frame and (res.frame["quality"] != "thin").sum() < 2:
-                    # a chart of thin points reads as data: fewer than two periods with enough support -> a note
-                    unit = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
-                    ok = int((res.frame["quality"] != "thin").sum())
+                elif res.ok and not rd.drawable(res).ok:
+                    # a chart of thin points reads as data: the same rule as the report's, with a note
                     res = rd.IndicatorResult(res.indicator, res.by, None,
-                                             f"only {ok} of {len(res.frame)} periods reach the indicator's minimum "
-                                             f"support{unit}, the rest are thin; not drawn (the API still gives "
-                                             "the rows)")
+                                             f"{rd.drawable(res).note} (the API still gives the rows)")
                 svg = None
                 if res.ok:
                     key = (ind.id, a, b, res.by, str(lo), str(hi))
