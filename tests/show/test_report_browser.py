@@ -82,7 +82,7 @@ def _open(driver, path: Path) -> None:
 
 
 # Per chart: the boxes the browser gives each calendar label; pairs of labels that overlap, and labels that
-# overlap a data mark (point, line, interval band) of the same chart.
+# overlap a data mark (point, line, interval band) or the legend of the same chart.
 CALENDAR_CLASHES = """
 function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }
 function hit(p, q) { return p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3]; }
@@ -92,12 +92,16 @@ document.querySelectorAll('figure.chart').forEach(function (fig) {
                                         function (t) { return [t.textContent, box(t)]; });
   var data = Array.prototype.map.call(fig.querySelectorAll('.mark-symbol path, .mark-line path, .mark-area path'), box)
     .filter(function (b) { return b[2] > b[0] || b[3] > b[1]; });
+  var legend = Array.prototype.map.call(fig.querySelectorAll('.role-legend-symbol path, .role-legend-label text'), box);
   for (var i = 0; i < labels.length; i++) {
     for (var j = i + 1; j < labels.length; j++) {
       if (hit(labels[i][1], labels[j][1])) { out.push([fig.id, labels[i][0], labels[j][0]]); }
     }
     for (var k = 0; k < data.length; k++) {
       if (hit(labels[i][1], data[k])) { out.push([fig.id, labels[i][0], 'data']); break; }
+    }
+    for (var m = 0; m < legend.length; m++) {
+      if (hit(labels[i][1], legend[m])) { out.push([fig.id, labels[i][0], 'legend']); break; }
     }
   }
 });

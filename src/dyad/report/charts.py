@@ -218,13 +218,20 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     domain = series + others
     colors = (DYAD_COLORS * 2)[:len(series)] + (COMPARE_COLORS * 2)[:len(others)]
     scale = alt.Scale(domain=domain, range=colors)
+    datasets: dict = {}                      # attached after to_dict: Altair deep-copies inline data, slowly
+    cal = _calendar_layers(events, rows, width, datasets)
+    lanes = max((int(r["lane"]) + 1 for r in datasets.get("calendar_labels", [])), default=0)
+    # The legend sits above the rows of calendar labels: in a single view its offset counts from the plot's top
+    # edge, so it skips the rows; in a concatenation with the percentile strip it is laid out above all content.
+    concat = percentiles is not None and len(percentiles) > 0
+    offset = 4 if concat else (lanes * LANE_HEIGHT + 6 if lanes else 18)
     color = alt.Color("series:N", title=None, scale=scale,
-                      legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
+                      legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260, offset=offset))
     slim = rows.drop(columns=[c for c in ("ci_low", "ci_high") if rows[c].isna().all()])
     for col in ("value", "ci_low", "ci_high"):
         if col in slim.columns:
             slim[col] = slim[col].map(lambda v: float(f"{v:.6g}") if pd.notna(v) else v)
-    datasets = {"rows": _records(slim)}      # attached after to_dict: Altair deep-copies inline data, slowly
+    datasets["rows"] = _records(slim)
     x = alt.X("x:T", title=None, axis=_time_axis(rows),
               scale=alt.Scale(domain=[rows["x"].min(), rows["x"].max()], padding=X_PADDING))
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
@@ -253,7 +260,6 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
         notes.append("Hollow, faded points rest on thin data.")
     if (~rows["line"]).any():
         notes.append("Series with few or scattered periods are drawn as points only.")
-    cal = _calendar_layers(events, rows, width, datasets)
     layers += cal
     if cal:
         notes.append("Dotted lines: party congresses, elections, new leaders and summits.")
@@ -261,7 +267,7 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     main = alt.layer(*layers).properties(width=width, height=height)
     title_params = alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=15, subtitleColor="#555",
                                    subtitleFontSize=11)
-    if percentiles is not None and len(percentiles):
+    if concat:
         pct = _percentile_chart(percentiles, rows, width, datasets)
         chart = alt.vconcat(main, pct, spacing=6).properties(title=title_params)   # legend shared: at the top
     else:
