@@ -55,3 +55,14 @@ def test_pair_placeholders_with_or_are_replaced():
     text = "Of the resolutions that a or b sponsored, the share that both sponsored."
     assert user_text(text, "CHN", "RUS").startswith("Of the resolutions that China or Russia sponsored")
     assert display.placeholder_debris(text)
+
+
+def test_captions_of_charts_drawn_both_ways_name_no_single_direction():
+    tiv = "TIV (millions) delivered a→b per delivery year; n = deals with deliveries that year."
+    assert user_text(tiv, "CHN", "RUS") == "TIV (millions) delivered China → Russia per delivery year."
+    both = user_text(tiv, "CHN", "RUS", both_ways=True)
+    assert both == "TIV (millions) delivered from each country to the other per delivery year."
+    share = "Percent of b's arms imports (TIV delivered from all suppliers) that came from a, per year."
+    assert "Russia" not in user_text(share, "CHN", "RUS", both_ways=True)
+    level = "Value in USD of HS 27 in a's exports to b (the level behind trade_share_energy). Definition: WITS."
+    assert user_text(level, "CHN", "RUS") == "Value in USD of HS 27 in China's exports to Russia. Definition: WITS."

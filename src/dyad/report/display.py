@@ -151,6 +151,13 @@ _PLAIN = (
     (re.compile(r"\s*\(via peacesciencer\)"), ""),
     (re.compile(r"\s*\(swap the pair for the other\)"), ""),
     (re.compile(r"\bdirections-lexicon matches\b"), "words of the five-direction word list"),
+    (re.compile(r"\s*\([^()]*\b[a-z]+_[a-z_]+\b[^()]*\)"), ""),     # "(the level behind trade_share_coal)"
+)
+_BOTH_WAYS = (
+    (re.compile(r"\ba\s*(?:→|->)\s*b\b|\bfrom a to b\b"), "from each country to the other"),
+    (re.compile(r"\bin a's exports to b\b"), "in each country's exports to the other"),
+    (re.compile(r"\bb's arms imports\b"), "the recipient's arms imports"),
+    (re.compile(r"\bcame from a\b"), "came from the supplier"),
 )
 _EACH_SIDE = (
     (re.compile(r"\bof the country named first\b"), "of each country"),
@@ -172,12 +179,13 @@ _PAIR_WORDS = (
 )
 
 
-def user_text(text: str, a: str, b: str, each_side: bool = False) -> str:
+def user_text(text: str, a: str, b: str, each_side: bool = False, both_ways: bool = False) -> str:
     """A registry description for readers: sentences about options and code left out, the pair's
     placeholders (a's, a→b, from a, to b) replaced by the two countries' names. ``each_side``: the chart draws
     the figure for both countries (GDP, a speech's emphasis), so "the country named first" and "a's" become
-    "each country"."""
-    for pattern, repl in _PLAIN + (_EACH_SIDE if each_side else ()):
+    "each country". ``both_ways``: the chart draws both directions (exports, arms), so "a→b" becomes "from each
+    country to the other"."""
+    for pattern, repl in _PLAIN + (_EACH_SIDE if each_side else ()) + (_BOTH_WAYS if both_ways else ()):
         text = pattern.sub(repl, text)
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     kept = []

@@ -16,6 +16,7 @@ from dyad.indicators import DIRECTIONS
 from dyad.report import data as rd
 from dyad.report.build import ANALYSES, TITLES, Report, dyad_title, specs_json, version
 from dyad.report.bundle import script_safe, vega_bundle
+from dyad.report.charts import is_mirror
 from dyad.report.display import dyad_name, mentions_partner, neutral_title, user_text
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -176,6 +177,10 @@ def _environment() -> jinja2.Environment:
     env.filters["title"] = neutral_title
     env.filters["user_text"] = user_text
     env.filters["per_side"] = lambda ind: bool(ind.directed and not mentions_partner(ind.label))
+    env.filters["both_ways"] = lambda res: bool(res.indicator.directed and mentions_partner(res.indicator.label)
+                                                and res.ok and res.frame[["a", "b"]].drop_duplicates().shape[0] > 1
+                                                and not is_mirror(res.frame, str(res.frame["a"].iloc[0]),
+                                                                  str(res.frame["b"].iloc[0])))
     env.filters["slug"] = lambda s: "".join(c if c.isalnum() else "-" for c in str(s).lower())
     return env
 
