@@ -39,13 +39,18 @@ def _result(ind, frame, by="year"):
 def test_level_finding_names_the_number_and_its_multiple():
     years = list(range(2010, 2024))
     values = np.linspace(20e9, 60e9, len(years))
-    ind = _ind("trade_total", "Bilateral trade (both directions)", "USD")
+    ind = dataclasses.replace(_ind("trade_total", "Bilateral trade (both directions)", "USD"), min_support=1,
+                              support_unit="flow records")
     [best] = findings.findings([_result(ind, _frame("USA", "MEX", years, values))], a="USA", b="MEX")
     assert best.anchor == "ind-trade_total" and best.direction == "D2"
     f = findings.rule_level(ind, findings._yearly(_frame("USA", "MEX", years, values), "USA", "MEX"), "Trade")
     ratio = values[-1] / values[years.index(2018)]
     assert f"{values[-1] / 1e9:.0f} bn USD in 2023" in f.text
-    assert f"{ratio:.2g}× its 2018 level" in f.text and "n = 100" in f.text
+    assert f"{ratio:.2g}× its 2018 level" in f.text and "n = 100 flow records" in f.text
+    # an n whose unit the indicator does not name is left out
+    bare = findings.rule_level(_ind("x", "X", "USD"), findings._yearly(_frame("USA", "MEX", years, values), "USA",
+                                                                        "MEX"), "X")
+    assert "n =" not in bare.text
 
 
 def test_trend_finding_gives_the_slope_and_its_interval():

@@ -158,6 +158,7 @@ _BOTH_WAYS = (
     (re.compile(r"\bin a's exports to b\b"), "in each country's exports to the other"),
     (re.compile(r"\bb's arms imports\b"), "the recipient's arms imports"),
     (re.compile(r"\bcame from a\b"), "came from the supplier"),
+    (re.compile(r"\bthe first-named country over the other's\b"), "the first country of each line over the second's"),
 )
 _EACH_SIDE = (
     (re.compile(r"\bof the country named first\b"), "of each country"),

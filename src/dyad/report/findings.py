@@ -91,11 +91,14 @@ def _is_volume(unit: str) -> bool:
     return any(w in unit.lower() for w in VOLUME_UNITS) and "per" not in unit.lower()
 
 
-def _n(row) -> str:
+def _n(row, ind=None) -> str:
+    """"n = 5,905 flow records" when the indicator says what its n counts (its minimum-support unit); else
+    nothing: a bare "n = 1,464" leaves a reader asking 1,464 of what."""
     n = row.get("n") if hasattr(row, "get") else None
-    if n is None or pd.isna(n):
+    if n is None or pd.isna(n) or ind is None or not getattr(ind, "min_support", None) \
+            or not getattr(ind, "support_unit", ""):
         return ""
-    return f"n = {int(n):,}"
+    return f"n = {int(n):,} {ind.support_unit}"
 
 
 def _pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -119,7 +122,7 @@ def rule_level(ind, rows: pd.DataFrame, name: str) -> Finding | None:
         change = f"down {number(100 * (1 - ratio), 2)}% from {first['year']}"
     else:
         change = f"about its {first['year']} level"
-    n = _n(last)
+    n = _n(last, ind)
     text = (f"{name} reached {quantity(float(last['value']), ind.unit)} in {last['year']}, {change}"
             f"{f' ({n})' if n else ''}.")
     return Finding("level", ind.id, "", text, abs(math.log2(ratio)))
@@ -140,7 +143,7 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     mean = float(before["value"].mean())
     change = (float(last["value"]) - mean) / factor
     has_ci = "ci_low" in rows.columns and pd.notna(last.get("ci_low")) and pd.notna(last.get("ci_high"))
-    n = _n(last)
+    n = _n(last, ind)
     if has_ci:
         spread = (float(last["ci_high"]) - float(last["ci_low"])) / 2 / factor
         detail = (f"95% interval {number(float(last['ci_low']) / factor)}–{number(float(last['ci_high']) / factor)}"
@@ -188,7 +191,7 @@ def rule_record(ind, rows: pd.DataFrame, name: str) -> Finding | None:
         word = "lowest"
     else:
         return None
-    n = _n(last)
+    n = _n(last, ind)
     text = (f"{name} reached the {word} level of the {len(rows)} years on record since {rows['year'].min()} "
             f"in {last['year']}: {quantity(float(last['value']), ind.unit)}{f' ({n})' if n else ''}.")
     return Finding("record", ind.id, "", text, 1.5)
@@ -238,7 +241,7 @@ def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str,
     if str(getattr(ind, "higher_means", "")).startswith(("further", "apart", "distance")):
         # a distance: say how many pairs stand further apart, so "higher" is never read as "closer"
         text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} stood closer than "
-                f"{100 - pct:.0f}% of {among} in {last['period']} (percentile {round(pct)} of the distance).")
+                f"{100 - pct:.0f}% of {among} in {last['period']}.")
     else:
         text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} ranked at the "
                 f"{_ordinal(round(pct))} percentile of {among} in {last['period']} (100 = highest).")
