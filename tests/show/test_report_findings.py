@@ -121,6 +121,9 @@ def test_percentile_finding():
     f = findings.rule_percentile(dist, pct.assign(percentile=[30.0, 43.0]), "FRA", "DEU")
     assert "France and Germany stood closer than 57% of all 15,100 country pairs in 2022" in f.text
     assert "100 = highest" not in f.text
+    # a pair further apart than most is said so, not "closer than 1%"; names take "the" where English wants it
+    f = findings.rule_percentile(dist, pct.assign(percentile=[30.0, 99.2]), "USA", "CHN")
+    assert "the United States and China stood further apart than 99% of all 15,100 country pairs in 2022" in f.text
 
 
 def test_selection_caps_families_and_count():

@@ -14,7 +14,10 @@ from functools import lru_cache
 from dyad.countries import name as _country_name
 
 # Official names that read long in a title; the report uses the common short form.
-SHORT_NAMES = {"Russian Federation": "Russia"}
+SHORT_NAMES = {"Russian Federation": "Russia", "Congo, The Democratic Republic of the": "DR Congo",
+               "Palestine, State of": "Palestine"}
+# Names read with "the" inside a sentence ("the United States and China stood ...").
+_WITH_THE = re.compile(r"^United |Republic$|Islands$|^(Netherlands|Philippines|Bahamas|Maldives|Comoros|Gambia)$")
 
 
 @lru_cache(maxsize=4096)
@@ -25,6 +28,12 @@ def country(iso3: str) -> str:
     except Exception:  # noqa: BLE001 - an unknown code is shown as given
         return str(iso3)
     return SHORT_NAMES.get(full, full)
+
+
+def in_sentence(iso3: str) -> str:
+    """The country's name as written inside a sentence: "the United States", "China"."""
+    name = country(iso3)
+    return f"the {name}" if _WITH_THE.search(name) else name
 
 
 def dyad_name(a: str, b: str) -> str:

@@ -39,7 +39,16 @@ import pandas as pd
 from scipy import stats
 
 from dyad.report.data import relevance
-from dyad.report.display import country, human_unit, lower_first, neutral_title, number, quantity, series_name
+from dyad.report.display import (
+    country,
+    human_unit,
+    in_sentence,
+    lower_first,
+    neutral_title,
+    number,
+    quantity,
+    series_name,
+)
 
 MAX_FINDINGS = 8
 MIN_SCORE = 0.25          # below this a rule has found nothing worth a sentence
@@ -240,10 +249,12 @@ def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str,
     among = f"all {n:,} country pairs" if n else "all country pairs"
     if str(getattr(ind, "higher_means", "")).startswith(("further", "apart", "distance")):
         # a distance: say how many pairs stand further apart, so "higher" is never read as "closer"
-        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} stood closer than "
-                f"{100 - pct:.0f}% of {among} in {last['period']}.")
+        closer = 100 - pct
+        relation = f"closer than {closer:.0f}%" if closer >= 50 else f"further apart than {pct:.0f}%"
+        text = (f"On {lower_first(neutral_title(ind.label))}, {in_sentence(a)} and {in_sentence(b)} stood "
+                f"{relation} of {among} in {last['period']}.")
     else:
-        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} ranked at the "
+        text = (f"On {lower_first(neutral_title(ind.label))}, {in_sentence(a)} and {in_sentence(b)} ranked at the "
                 f"{_ordinal(round(pct))} percentile of {among} in {last['period']} (100 = highest).")
     return Finding("percentile", ind.id, "", text, 2.0 + (1.0 if pct >= 90 or pct <= 10 else 0.0))
 
