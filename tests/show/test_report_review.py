@@ -50,6 +50,11 @@ def test_own_figures_headline_only_when_no_measure_of_the_relation_can():
     assert heads == [relation, second]         # full-coverage GDP-like figures of one side stay in the appendix
     heads = rd.headlines(own, newest=2023)      # nothing else: two of them, so the direction is not empty
     assert len(heads) == 2 and all(rd.relevance(h.indicator) < 0.5 for h in heads)
+    # a measure of the relation whose data ended years ago still comes before one side's own figures
+    old = rd.IndicatorResult(_ind("cow_x", "Trade of a with b (COW)", "USD"), "year",
+                             _frame(range(1990, 2011), np.arange(21) + 1.0))
+    heads = rd.headlines([*own, old], newest=2023)
+    assert heads[0] is old and len(heads) == 2
 
 
 def test_ingest_warning_leaves_out_an_alternative_pattern_of_a_source_that_was_read():
@@ -70,3 +75,10 @@ def test_index_chart_names_the_directions():
     spec = charts.frame_spec(frame, "Index by direction")
     names = {row["pair"] for ds in spec["datasets"].values() for row in ds}
     assert names == {DIRECTIONS["D1"], DIRECTIONS["D2"], "overall"}
+
+
+def test_a_pair_outside_the_agenda_is_scored_on_the_generic_agenda_and_says_so():
+    from dyad.report.optional import DEFAULT_AGENDA, agenda_id
+
+    assert agenda_id("RUS", "CHN") == agenda_id("CHN", "RUS") == DEFAULT_AGENDA
+    assert agenda_id("USA", "CHN") == "generic"       # the index chart names this agenda, not Russia-China's

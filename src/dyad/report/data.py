@@ -431,7 +431,10 @@ def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least:
 
     chosen: list[IndicatorResult] = []
     families: set[str] = set()
-    for r in sorted(ok, key=lambda r: (not strong(r), -score(r), r.indicator.directed, r.indicator.id)):
+    def key(r: IndicatorResult):                  # strong ones, then other measures of the relation, then own figures
+        return (not strong(r), relevance(r.indicator) < 0.5, -score(r), r.indicator.directed, r.indicator.id)
+
+    for r in sorted(ok, key=key):
         family = r.indicator.id.split("_")[0]
         if len(chosen) >= most:
             break

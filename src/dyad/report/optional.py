@@ -32,6 +32,13 @@ def _agenda():
     return importlib.import_module("dyad.agenda").load(DEFAULT_AGENDA)
 
 
+def agenda_id(a: str, b: str) -> str:
+    """The id of the agenda the index and the scorecard of A and B are scored on: the default agenda for its
+    own two countries, the generic five-direction agenda (no proposals) for any other pair."""
+    agenda, _ = importlib.import_module("dyad.analysis.inputs").agenda_for(_agenda(), a, b)
+    return str(agenda.id)
+
+
 def _index(mod, store, a, b):
     result = mod.relationship_index(store, _agenda(), a, b)
     return {"": result.to_frame(), "inputs": getattr(result, "inputs", None)}
