@@ -256,3 +256,15 @@ def test_without_a_quality_column_an_interval_on_few_values_is_thin():
     frame = _frame("A", "B", years, np.linspace(0.5, 0.7, 6), n=n, ci_low=0.4, ci_high=0.9)
     rows, _, _ = charts.indicator_rows(_result(_ind("x", "X", "index 0..1"), frame))
     assert rows.loc[rows["thin"], "period"].tolist() == ["2015"]
+
+
+def test_a_year_in_progress_is_not_compared_with_whole_years():
+    years = list(range(2010, 2027))
+    values = [0.7] * 16 + [0.95]
+    n = [80] * 16 + [11]                     # 2026: eleven roll calls so far
+    frame = _frame("IND", "PAK", years, values, n=n, ci_low=np.array(values) - 0.05,
+                   ci_high=np.array(values) + 0.05)
+    rows = findings._yearly(frame, "IND", "PAK")
+    assert rows["year"].max() == 2025
+    whole = _frame("IND", "PAK", years, values, n=[80] * 16 + [60])
+    assert findings._yearly(whole, "IND", "PAK")["year"].max() == 2026

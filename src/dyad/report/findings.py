@@ -24,6 +24,9 @@ Monthly series are summed (counts, money) or averaged (rates) over calendar year
 Breakdowns (one product group, a per-event ratio) and one country's own figures (GDP, a speech's emphasis) give
 no finding (``dyad.report.data.relevance`` below 1): they are charts in the appendix.
 
+A last year whose n is under a third of the median n of the ten years before it is a year in progress and is
+left out of every rule.
+
 Selection: a finding needs a score of at least 0.25; values resting on thin data (``quality == "thin"``, or n below 10) are not used; a series whose latest year is more than ten years
 before the newest year of any series is not used; the best finding per indicator is kept, at most two per
 indicator family (the id's first word: trade, un, ev ...), then the eight best by score.
@@ -77,7 +80,19 @@ def _yearly(frame: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
         n = pd.to_numeric(rows["n"], errors="coerce")
         rows = rows[n.isna() | (n >= MIN_N)]
     rows["year"] = rows["period"].astype(int)
-    return rows.sort_values("year").reset_index(drop=True)
+    return _without_year_in_progress(rows.sort_values("year").reset_index(drop=True))
+
+
+def _without_year_in_progress(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows without a last year whose n is under a third of the median n of the ten years before it: a
+    year in progress (eleven UN roll calls by March) is not compared with whole years."""
+    if "n" not in rows.columns or len(rows) < 4:
+        return rows
+    n = pd.to_numeric(rows["n"], errors="coerce")
+    before = n.iloc[-11:-1].dropna()
+    if len(before) >= 3 and pd.notna(n.iloc[-1]) and n.iloc[-1] < before.median() / 3:
+        return rows.iloc[:-1]
+    return rows
 
 
 def _monthly_to_years(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
