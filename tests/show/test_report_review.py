@@ -36,6 +36,15 @@ def test_a_series_with_fewer_than_two_supported_periods_is_not_drawn():
     assert rd.drawable(two) is two
     plain = rd.IndicatorResult(ind, "year", _frame([2016, 2018], [1, 2]))        # no quality column: as given
     assert rd.drawable(plain) is plain
+    # one year for both sides (speeches of 2023 only): two rows, one period, no chart
+    one = rd.IndicatorResult(ind, "year", pd.concat([_frame([2023], [26.0]), _frame([2023], [35.0], a="BBB",
+                                                                                    b="AAA")]))
+    out = rd.drawable(one)
+    assert not out.ok and "one period only (2023)" in out.note
+    # periods are counted once for both directions: 2 rows of one supported year are one period
+    both = rd.IndicatorResult(ind, "year", pd.concat([_frame([2016, 2025], [1, 6], ["thin", "ok"]),
+                                                      _frame([2016, 2025], [1, 6], ["thin", "ok"], a="BBB", b="AAA")]))
+    assert not rd.drawable(both).ok
 
 
 def test_own_figures_headline_only_when_no_measure_of_the_relation_can():

@@ -134,17 +134,24 @@ def compute_all(store, a: str, b: str, progress_enabled: bool | None = None) -> 
 
 
 def drawable(res: IndicatorResult) -> IndicatorResult:
-    """The result as given, or, when fewer than two of its periods reach the indicator's minimum support (the
-    rest are thin: event counts from GDELT samples a few days long), a result without a frame whose note says
-    so: a chart of thin points reads as data. The report and the dashboard both apply it."""
-    if not res.ok or "quality" not in res.frame.columns:
+    """The result as given, or, when it has one period only, or fewer than two of its periods reach the
+    indicator's minimum support (the rest are thin: event counts from GDELT samples a few days long), a result
+    without a frame whose note says so: a chart of thin points, or of one, reads as data or as an empty frame.
+    Periods are counted once for both directions. The report and the dashboard both apply it."""
+    if not res.ok:
         return res
-    ok = int((res.frame["quality"].astype(str) != "thin").sum())
+    periods = res.frame["period"].astype(str)
+    if periods.nunique() < 2:         # one year (a speech of 2023 only): a dot in an empty frame is no chart
+        return IndicatorResult(res.indicator, res.by, None, f"one period only ({periods.iloc[0]}): a chart needs "
+                               "two; not drawn", res.seconds)
+    if "quality" not in res.frame.columns:
+        return res
+    ok = int(periods[res.frame["quality"].astype(str) != "thin"].nunique())
     if ok >= 2:
         return res
     ind = res.indicator
     support = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
-    return IndicatorResult(ind, res.by, None, f"only {ok} of {len(res.frame)} periods reach the indicator's "
+    return IndicatorResult(ind, res.by, None, f"only {ok} of {periods.nunique()} periods reach the indicator's "
                            f"minimum support{support}, the rest are thin; not drawn", res.seconds)
 
 
