@@ -91,3 +91,21 @@ def test_a_pair_outside_the_agenda_is_scored_on_the_generic_agenda_and_says_so()
 
     assert agenda_id("RUS", "CHN") == agenda_id("CHN", "RUS") == DEFAULT_AGENDA
     assert agenda_id("USA", "CHN") == "generic"       # the index chart names this agenda, not Russia-China's
+
+
+def test_counts_and_money_start_at_zero_rates_do_not():
+    years = list(range(2000, 2010))
+    deals = charts.indicator_spec(rd.IndicatorResult(_ind("arms_x", "Deals a to b", "deals", directed=True), "year",
+                                                     _frame(years, np.arange(10) + 1.0)))
+    share = charts.indicator_spec(rd.IndicatorResult(_ind("un_x", "Agreement", "share of joint roll calls"), "year",
+                                                     _frame(years, np.linspace(0.6, 0.8, 10))))
+    balance = charts.indicator_spec(rd.IndicatorResult(_ind("trade_x", "Balance of a with b", "USD"), "year",
+                                                       _frame(years, np.linspace(-5e9, 5e9, 10))))
+
+    def zero(spec):
+        found = [layer["encoding"]["y"]["scale"]["zero"] for layer in spec.get("layer", [])
+                 if layer.get("encoding", {}).get("y", {}).get("field") == "value"]
+        assert found
+        return set(found)
+
+    assert zero(deals) == {True} and zero(share) == {False} and zero(balance) == {False}

@@ -234,7 +234,9 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     datasets["rows"] = _records(slim)
     x = alt.X("x:T", title=None, axis=_time_axis(rows),
               scale=alt.Scale(domain=[rows["x"].min(), rows["x"].max()], padding=X_PADDING))
-    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
+    # counts and money start at zero (a count drawn from 1 up doubles as it rises); rates and indices may not
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=starts_at_zero(ind.unit, rows["value"])),
+              axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("series:N", title="series"),
                alt.Tooltip("value:Q", format=VALUE_FORMAT, title=unit), alt.Tooltip("n:Q", title="n", format=",")]
     base = alt.Chart(alt.NamedData("rows")).transform_calculate(key="datum.series + '#' + datum.run")
@@ -275,6 +277,13 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     spec = chart.to_dict(validate=False)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
     return spec
+
+
+def starts_at_zero(unit: str, values: pd.Series) -> bool:
+    """True for a volume (money, events, deals, TIV, organisations; not "per event") with no negative value."""
+    from dyad.report.findings import _is_volume
+
+    return _is_volume(unit) and bool((pd.to_numeric(values, errors="coerce").dropna() >= 0).all())
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

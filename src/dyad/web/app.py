@@ -445,9 +445,9 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
             listed = [chosen, *listed]
         inds = [chosen] if chosen else listed
 
-        from dyad.countries import name
+        from dyad.report.display import country
 
-        names = (name(a), name(b))
+        names = (country(a), country(b))          # "Russia", as the report writes it
         labels = {i.id: dataclasses.replace(i, label=display_label(i.label, *names)) for i in [*listed, *inds]}
 
         def build():
@@ -466,7 +466,11 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
                 svg = None
                 if res.ok:
                     key = (ind.id, a, b, res.by, str(lo), str(hi))
-                    svg = Markup(service.svg(key, lambda res=res: charts.to_svg(charts.indicator_spec(res, events))))
+                    # the chart reads the registry label (title without the pair, legend "China → Russia" per
+                    # direction); the label with the names is for the page's lists only
+                    drawn = dataclasses.replace(res, indicator=ind)
+                    svg = Markup(service.svg(key, lambda drawn=drawn: charts.to_svg(charts.indicator_spec(drawn,
+                                                                                                         events))))
                 shown.append((res, svg, _downloads(a, b, res.indicator.id, res.by, start, end)))
             return events, shown
 
