@@ -12,12 +12,13 @@ import pandas as pd
 
 from dyad import __version__
 from dyad.countries import resolve
+from dyad.indicators import get as get_indicator
 from dyad.report import charts
 from dyad.report import data as rd
 from dyad.report.display import dyad_name
 from dyad.report.findings import findings as find_findings
 from dyad.report.ingest import IngestPlan
-from dyad.report.optional import DEFAULT_AGENDA, OPTIONAL, Section, agenda_id, run_optional
+from dyad.report.optional import DEFAULT_AGENDA, EVENT_INDICATOR, OPTIONAL, Section, agenda_id, run_optional
 
 ANALYSES = ("index", "eventstudy", "sync", "scorecard")
 TITLES = {"index": "Index by direction", "eventstudy": "Event study", "sync": "Synchronisation",
@@ -56,7 +57,9 @@ class Report:
             for sub, frame in section.frames.items():
                 source = f"{OPTIONAL[key].module}, agenda {agenda_id(self.a, self.b)}" if key in ("index", "scorecard") \
                     else OPTIONAL[key].module
-                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip(), source)
+                # an event study's chart says which series it follows: "UN vote agreement around ..."
+                head = get_indicator(EVENT_INDICATOR).label if key == "eventstudy" else TITLES[key]
+                spec = charts.frame_spec(frame, f"{head} {sub}".strip(), source)
                 if spec is not None:
                     out[f"{key}-{sub}".strip("-")] = spec
         for res in self.indicators:
