@@ -5,6 +5,8 @@ relation has data, a front-page warning for a file pattern whose source was read
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -109,3 +111,12 @@ def test_counts_and_money_start_at_zero_rates_do_not():
         return set(found)
 
     assert zero(deals) == {True} and zero(share) == {False} and zero(balance) == {False}
+
+
+def test_coverage_chip_tells_thin_from_not_loaded():
+    ind = _ind("ev_probe", "Probe", min_support=7, support_unit="covered days")
+    other = dataclasses.replace(ind, id="ev_other")
+    thin = rd.drawable(rd.IndicatorResult(ind, "year", _frame([2016, 2025], [1, 6], ["thin", "thin"])))
+    none = rd.IndicatorResult(other, "year", None, "skipped: no rows for this dyad")
+    row = rd.data_coverage([thin, none]).iloc[0]
+    assert row["with_data"] == 0 and row["thin"] == 1

@@ -133,6 +133,9 @@ def compute_all(store, a: str, b: str, progress_enabled: bool | None = None) -> 
             for ind in progress(inds, desc="indicators", unit="indicator", enabled=progress_enabled)]
 
 
+NOT_DRAWN = "not drawn"
+
+
 def drawable(res: IndicatorResult) -> IndicatorResult:
     """The result as given, or, when it has one period only, or fewer than two of its periods reach the
     indicator's minimum support (the rest are thin: event counts from GDELT samples a few days long), a result
@@ -143,7 +146,7 @@ def drawable(res: IndicatorResult) -> IndicatorResult:
     periods = res.frame["period"].astype(str)
     if periods.nunique() < 2:         # one year (a speech of 2023 only): a dot in an empty frame is no chart
         return IndicatorResult(res.indicator, res.by, None, f"one period only ({periods.iloc[0]}): a chart needs "
-                               "two; not drawn", res.seconds)
+                               f"two; {NOT_DRAWN}", res.seconds)
     if "quality" not in res.frame.columns:
         return res
     ok = int(periods[res.frame["quality"].astype(str) != "thin"].nunique())
@@ -152,7 +155,7 @@ def drawable(res: IndicatorResult) -> IndicatorResult:
     ind = res.indicator
     support = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
     return IndicatorResult(ind, res.by, None, f"only {ok} of {periods.nunique()} periods reach the indicator's "
-                           f"minimum support{support}, the rest are thin; not drawn", res.seconds)
+                           f"minimum support{support}, the rest are thin; {NOT_DRAWN}", res.seconds)
 
 
 # ------------------------------------------------------------------------------------ calendar
@@ -369,8 +372,10 @@ def data_coverage(results: list[IndicatorResult]) -> pd.DataFrame:
                  (len(years) / (years[-1] - years[0] + 1) if years else 0.0))
         rows.append({"source": SOURCE_NAMES.get(source, source), "indicators": f"{len(ok)} of {len(members)}",
                      "from": years[0] if years else "", "to": years[-1] if years else "",
-                     "share": share, "with_data": len(ok)})
-    return pd.DataFrame(rows, columns=["source", "indicators", "from", "to", "share", "with_data"])
+                     "share": share, "with_data": len(ok),
+                     # loaded, but every series too thin to draw (drawable): not the same as "not loaded"
+                     "thin": sum(1 for r in members if not r.ok and NOT_DRAWN in r.note)})
+    return pd.DataFrame(rows, columns=["source", "indicators", "from", "to", "share", "with_data", "thin"])
 
 
 def provenance_summary(files: pd.DataFrame) -> pd.DataFrame:
