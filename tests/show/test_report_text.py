@@ -13,6 +13,8 @@ from dyad.report.display import human_unit, neutral_title, user_text
 def test_titles_name_no_pair_and_no_direction_code():
     assert neutral_title("Capability ratio (CINC a / CINC b)") == "Capability ratio (CINC)"
     assert neutral_title("Speech emphasis on D1 (political trust)") == "Speech emphasis on political trust"
+    assert neutral_title("Bilateral trade relative to a's GDP or total trade") == \
+        "Bilateral trade relative to each country's GDP"
     for ind in all_indicators():
         title = neutral_title(ind.label)
         assert "each side /" not in title and not any(f"D{i}" in title for i in range(1, 6)), (ind.id, title)

@@ -49,6 +49,8 @@ _NEUTRAL = (
     (re.compile(r"\bin a's exports to b\b"), "in exports to the partner"),
     (re.compile(r"\bof a's exports to b\b"), "of exports to the partner"),
     (re.compile(r"\ba's share of b's\b"), "the supplier's share of the recipient's"),
+    # drawn for each side, so "each country's"; the chart is on the GDP basis, not "GDP or total trade"
+    (re.compile(r"\bto a's GDP(?: or total trade)?"), "to each country's GDP"),
     (re.compile(r"\bto a's\b"), "to the reporter's"),
     (re.compile(r"\s+of a\b"), ""),
 )
