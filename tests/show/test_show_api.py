@@ -230,3 +230,11 @@ def test_explorer_chart_of_a_directed_indicator_names_each_direction(client):
         assert "China – Russia: indicator explorer" in page and "Russian Federation" not in page.split("<select")[0]
     finally:
         registry._REGISTRY.pop("t_dir_probe", None)
+
+
+def test_scorecard_page_names_the_countries_and_shows_the_statement_first(client):
+    page = client.get("/dyads/CHN/RUS/scorecard").text
+    assert "China – Russia: proposal scorecard" in page and "CHN–RUS" not in page
+    header = page.split("<table", 1)[1].split("</tr>", 1)[0]
+    # the statement sits right after the proposal id, before the narrow columns (verdict, coverage ...)
+    assert header.index("statement") < header.index("verdict") and "not_measurable" not in header

@@ -488,7 +488,9 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
         tables = {name: compact_table(frame) for name, frame in section.frames.items()}
-        return page("scorecard.html.j2", a=a, b=b, section=section, tables=tables)
+        from dyad.report.display import country
+
+        return page("scorecard.html.j2", a=a, b=b, names=(country(a), country(b)), section=section, tables=tables)
 
     @app.get("/dyads/{a}/{b}/report.html", include_in_schema=False)
     async def report(a: str, b: str):
