@@ -125,3 +125,16 @@ def test_leaders_and_elections_are_labelled_before_summits():
     assert "Russia new leader" in texts and "Russia election" in texts
     # where space runs out, summits give way first
     assert texts.count("summit") < texts.count("Russia election")
+
+
+def test_year_labels_stand_under_their_yearly_values():
+    years = range(2017, 2024)
+    svg = _chart(years, np.linspace(0.3, 0.6, len(years)), _dense_calendar(years))
+    points = sorted({round(float(x), 1) for g in re.finditer(r'<g class="mark-symbol role-mark[^"]*"[^>]*>(.*?)</g>',
+                                                            svg, re.S)
+                     for x in re.findall(r'translate\(([-\d.e]+),[-\d.e]+\)', g[1])})
+    axis = re.search(r'<g class="mark-text role-axis-label"[^>]*>(.*?)</g>', svg, re.S)[1]
+    labels = {t: float(x) for x, t in re.findall(r'translate\(([-\d.e]+),[-\d.e]+\)"[^>]*>(\d{4})</text>', axis)}
+    assert set(labels) == {str(y) for y in years}
+    # the axis group is offset by half a pixel at most from the plot's group
+    assert all(abs(labels[str(y)] - x) <= 1.0 for y, x in zip(years, points, strict=True)), (labels, points)

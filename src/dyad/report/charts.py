@@ -232,7 +232,7 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
         if col in slim.columns:
             slim[col] = slim[col].map(lambda v: float(f"{v:.6g}") if pd.notna(v) else v)
     datasets["rows"] = _records(slim)
-    x = alt.X("x:T", title=None, axis=_time_axis(rows),
+    x = alt.X("x:T", title=None, axis=_time_axis(rows, width),
               scale=alt.Scale(domain=[rows["x"].min(), rows["x"].max()], padding=X_PADDING))
     # counts and money start at zero (a count drawn from 1 up doubles as it rises); rates and indices may not
     y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=starts_at_zero(ind.unit, rows["value"])),
@@ -291,13 +291,19 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
-def _time_axis(rows: pd.DataFrame) -> alt.Axis:
-    """Year labels for yearly series (no 'April'/'October' ticks inside a short range)."""
+def _time_axis(rows: pd.DataFrame, width: int | None = None) -> alt.Axis:
+    """Year labels for yearly series (no 'April'/'October' ticks inside a short range). A yearly value sits in
+    the middle of its year (2 July): with ``width`` given, ticks, grid lines and labels sit there too, so "2023"
+    is written under the 2023 value, not half a year before it."""
     yearly = rows["period"].astype(str).str.fullmatch(r"\d{4}").all()
     if not yearly:
         return alt.Axis(format="%Y", labelOverlap=True)
     years = rows["x"].str.slice(0, 4).astype(int)
     step = max(1, int((years.max() - years.min()) // 12) or 1)
+    if width:
+        last = int(years.max())
+        marks = [alt.DateTime(year=y, month=7, date=2) for y in range(last, int(years.min()) - 1, -step)][::-1]
+        return alt.Axis(format="%Y", values=marks, labelOverlap=True)
     return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True)
 
 
