@@ -238,3 +238,5 @@ def test_scorecard_page_names_the_countries_and_shows_the_statement_first(client
     header = page.split("<table", 1)[1].split("</tr>", 1)[0]
     # the statement sits right after the proposal id, before the narrow columns (verdict, coverage ...)
     assert header.index("statement") < header.index("verdict") and "not_measurable" not in header
+    evidence = page.split("<table")[2].split("</tr>", 1)[0]            # the pair is not repeated on every row
+    assert "<th>a</th>" not in evidence and "<th>proposal</th>" in evidence

@@ -487,7 +487,10 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
-        tables = {name: compact_table(frame) for name, frame in section.frames.items()}
+        # the pair is in the heading: columns a and b repeating it on every row are left out
+        tables = {name: compact_table(frame.drop(columns=[c for c in ("a", "b") if c in frame.columns
+                                                          and frame[c].nunique() <= 1]))
+                  for name, frame in section.frames.items()}
         from dyad.report.display import country
 
         return page("scorecard.html.j2", a=a, b=b, names=(country(a), country(b)), section=section, tables=tables)
