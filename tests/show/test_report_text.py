@@ -68,3 +68,9 @@ def test_captions_of_charts_drawn_both_ways_name_no_single_direction():
     assert "Russia" not in user_text(share, "CHN", "RUS", both_ways=True)
     level = "Value in USD of HS 27 in a's exports to b (the level behind trade_share_energy). Definition: WITS."
     assert user_text(level, "CHN", "RUS") == "Value in USD of HS 27 in China's exports to Russia. Definition: WITS."
+
+
+def test_speech_units_and_captions_in_plain_words():
+    assert human_unit("share of lexicon matches", [0.3]) == (0.01, "% of direction words")
+    text = user_text("Cosine of the two speeches' TF-IDF vectors; idf fitted on every stored speech.", "CHN", "RUS")
+    assert text.startswith("How alike the two countries' speeches") and "idf fitted" not in text

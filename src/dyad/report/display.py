@@ -100,7 +100,7 @@ def human_unit(unit: str, values) -> tuple[float, str]:
     if u.lower() == "percent":
         return 1.0, "%"
     if u.lower().startswith("share") and "-1" not in u and top <= 1.0:
-        rest = u[len("share"):].strip()
+        rest = u[len("share"):].strip().replace("lexicon matches", "direction words")
         return 0.01, f"% {rest}".strip()
     if u.lower().startswith("percentile"):
         return 1.0, "percentile"
@@ -162,6 +162,9 @@ _PLAIN = (
     (re.compile(r"\s*\(via peacesciencer\)"), ""),
     (re.compile(r"\s*\(swap the pair for the other\)"), ""),
     (re.compile(r"\bdirections-lexicon matches\b"), "words of the five-direction word list"),
+    (re.compile(r"^Cosine of the two speeches' TF-IDF vectors; idf fitted on every stored speech\."),
+     "How alike the two countries' speeches of the year are in their words: the cosine of their TF-IDF word "
+     "weights, 0 with no word in common, 1 for the same words in the same proportions."),
     (re.compile(r"\s*\([^()]*\b[a-z]+_[a-z_]+\b[^()]*\)"), ""),     # "(the level behind trade_share_coal)"
 )
 _BOTH_WAYS = (
