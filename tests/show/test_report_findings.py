@@ -268,3 +268,17 @@ def test_a_year_in_progress_is_not_compared_with_whole_years():
     assert rows["year"].max() == 2025
     whole = _frame("IND", "PAK", years, values, n=[80] * 16 + [60])
     assert findings._yearly(whole, "IND", "PAK")["year"].max() == 2026
+
+
+def test_one_finding_per_family_and_rule():
+    years = list(range(2005, 2026))
+    rng = np.random.default_rng(5)
+    base = np.full(len(years), 0.6) + rng.normal(0, 0.01, len(years))
+    base[-1] = 0.2                                        # a sharp fall in the last year, in both measures
+    out = []
+    for id_ in ("un_sscore", "un_voeten"):
+        frame = _frame("USA", "CHN", years, base, ci_low=base - 0.03, ci_high=base + 0.03)
+        out.append(_result(_ind(id_, id_, "index -1..1", directions=("D5",)), frame))
+    found = findings.findings(out, a="USA", b="CHN")
+    assert [f.rule for f in found].count("interval") == 1
+    assert " to " in found[0].text and "–-" not in found[0].text

@@ -29,7 +29,8 @@ left out of every rule.
 
 Selection: a finding needs a score of at least 0.25; values resting on thin data (``quality == "thin"``, or n below 10) are not used; a series whose latest year is more than ten years
 before the newest year of any series is not used; the best finding per indicator is kept, at most two per
-indicator family (the id's first word: trade, un, ev ...), then the eight best by score.
+indicator family (the id's first word: trade, un, ev ...) and one per family and rule (the S-score and the
+Voeten index falling together are one fact), then the eight best by score.
 """
 
 from __future__ import annotations
@@ -170,7 +171,7 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     n = _n(last, ind)
     if has_ci:
         spread = (float(last["ci_high"]) - float(last["ci_low"])) / 2 / factor
-        detail = (f"95% interval {number(float(last['ci_low']) / factor)}–{number(float(last['ci_high']) / factor)}"
+        detail = (f"95% interval {number(float(last['ci_low']) / factor)} to {number(float(last['ci_high']) / factor)}"
                   f"{', ' + n if n else ''}")
     else:
         spread = float(before["value"].std(ddof=1)) / factor
@@ -346,11 +347,14 @@ def findings(results, percentiles: dict[str, pd.DataFrame] | None = None, a: str
     candidates.sort(key=lambda f: -f.score)
     chosen: list[Finding] = []
     families: dict[str, int] = {}
+    said: set[tuple[str, str]] = set()
     for f in candidates:
         family = f.indicator.split("_")[0] if f.indicator else f.rule
-        if families.get(family, 0) >= 2:
+        # two measures of one family moving the same way (S-score and Voeten index both down) are one fact
+        if families.get(family, 0) >= 2 or (family, f.rule) in said:
             continue
         families[family] = families.get(family, 0) + 1
+        said.add((family, f.rule))
         chosen.append(f)
         if len(chosen) >= limit:
             break
