@@ -120,3 +120,9 @@ def test_coverage_chip_tells_thin_from_not_loaded():
     none = rd.IndicatorResult(other, "year", None, "skipped: no rows for this dyad")
     row = rd.data_coverage([thin, none]).iloc[0]
     assert row["with_data"] == 0 and row["thin"] == 1
+
+
+def test_a_check_of_the_data_is_no_finding_and_no_headline():
+    mirror = _ind("trade_mirror_gap", "Mirror discrepancy of exports a→b", "percent", directed=True)
+    assert rd.relevance(mirror) == 0.5
+    assert rd.relevance(_ind("trade_total", "Bilateral trade (both directions)", "USD")) == 1.0

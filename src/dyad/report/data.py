@@ -412,14 +412,16 @@ def _breakdown(ind: Indicator) -> bool:
 
 
 def relevance(ind: Indicator) -> float:
-    """1 for a measure of the relation itself; 0.5 for a breakdown or a published covariate (alliance,
-    distance, regime score: context); 0.4 for one country's own figure drawn per side (GDP, a speech's
-    emphasis), which says less about the pair."""
+    """1 for a measure of the relation itself; 0.5 for a breakdown, a published covariate (alliance,
+    distance, regime score: context) or a check of the data (the mirror discrepancy of trade reports); 0.4
+    for one country's own figure drawn per side (GDP, a speech's emphasis), which says less about the pair."""
     from dyad.report.display import mentions_partner
 
     if ind.directed and not mentions_partner(ind.label):
         return 0.4
     if ind.method == "covariates":     # published dyad-year context (alliances, distance, regimes): not a finding
+        return 0.5
+    if "mirror" in ind.id:             # a check of the data (importer against exporter reports), not of the relation
         return 0.5
     return 0.5 if _breakdown(ind) else 1.0
 
