@@ -12,7 +12,6 @@ import pandas as pd
 
 from dyad import __version__
 from dyad.countries import resolve
-from dyad.indicators import get as get_indicator
 from dyad.report import charts
 from dyad.report import data as rd
 from dyad.report.display import dyad_name
@@ -58,7 +57,7 @@ class Report:
                 source = f"{OPTIONAL[key].module}, agenda {agenda_id(self.a, self.b)}" if key in ("index", "scorecard") \
                     else OPTIONAL[key].module
                 # an event study's chart says which series it follows: "UN vote agreement around ..."
-                head = get_indicator(EVENT_INDICATOR).label if key == "eventstudy" else TITLES[key]
+                head = indicator_label(EVENT_INDICATOR) if key == "eventstudy" else TITLES[key]
                 spec = charts.frame_spec(frame, f"{head} {sub}".strip(), source)
                 if spec is not None:
                     out[f"{key}-{sub}".strip("-")] = spec
@@ -159,3 +158,9 @@ def specs_json(specs: dict[str, dict]) -> str:
 
 def version() -> str:
     return __version__
+
+
+def indicator_label(indicator_id: str) -> str:
+    from dyad.indicators import get
+
+    return get(indicator_id).label
