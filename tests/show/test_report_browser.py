@@ -81,6 +81,34 @@ def _open(driver, path: Path) -> None:
     raise AssertionError("the charts were not drawn within 90 s")
 
 
+# Per chart: the boxes the browser gives each calendar label; pairs of labels that overlap, and labels that
+# overlap a data mark (point, line, interval band) or the legend of the same chart.
+CALENDAR_CLASHES = """
+function box(e) { var r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }
+function hit(p, q) { return p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3]; }
+var out = [];
+document.querySelectorAll('figure.chart').forEach(function (fig) {
+  var labels = Array.prototype.map.call(fig.querySelectorAll('[class*=calendarlabel] text'),
+                                        function (t) { return [t.textContent, box(t)]; });
+  var data = Array.prototype.map.call(fig.querySelectorAll('.mark-symbol path, .mark-line path, .mark-area path'), box)
+    .filter(function (b) { return b[2] > b[0] || b[3] > b[1]; });
+  var legend = Array.prototype.map.call(fig.querySelectorAll('.role-legend-symbol path, .role-legend-label text'), box);
+  for (var i = 0; i < labels.length; i++) {
+    for (var j = i + 1; j < labels.length; j++) {
+      if (hit(labels[i][1], labels[j][1])) { out.push([fig.id, labels[i][0], labels[j][0]]); }
+    }
+    for (var k = 0; k < data.length; k++) {
+      if (hit(labels[i][1], data[k])) { out.push([fig.id, labels[i][0], 'data']); break; }
+    }
+    for (var m = 0; m < legend.length; m++) {
+      if (hit(labels[i][1], legend[m])) { out.push([fig.id, labels[i][0], 'legend']); break; }
+    }
+  }
+});
+return out;
+"""
+
+
 def significant_digits(label: str) -> int:
     """Digits a reader has to read in an axis label: all digits but leading zeros ("40,000,000,000" -> 11)."""
     digits = re.sub(r"\D", "", label).lstrip("0")
@@ -139,6 +167,11 @@ def test_report_reads_cleanly(browser, report, artifacts):
     assert "China – Russia" in first and re.search(r"\d{4}–\d{4}", first)
     assert browser.execute_script("return document.querySelectorAll('ol.findings li').length") >= 1
     assert browser.execute_script("return document.getElementById('coverage').children.length") >= 1
+
+    # calendar labels, as the browser lays them out: no two overlap, none covers a data point, line or band
+    clashes = browser.execute_script(CALENDAR_CLASHES)
+    assert browser.execute_script("return document.querySelectorAll('[class*=calendarlabel] text').length") > 0
+    assert clashes == [], clashes[:10]
 
     # the calendar switch hides the marks
     marks = "document.querySelectorAll('.calendar_marks')"

@@ -39,13 +39,18 @@ def _result(ind, frame, by="year"):
 def test_level_finding_names_the_number_and_its_multiple():
     years = list(range(2010, 2024))
     values = np.linspace(20e9, 60e9, len(years))
-    ind = _ind("trade_total", "Bilateral trade (both directions)", "USD")
+    ind = dataclasses.replace(_ind("trade_total", "Bilateral trade (both directions)", "USD"), min_support=1,
+                              support_unit="flow records")
     [best] = findings.findings([_result(ind, _frame("USA", "MEX", years, values))], a="USA", b="MEX")
     assert best.anchor == "ind-trade_total" and best.direction == "D2"
     f = findings.rule_level(ind, findings._yearly(_frame("USA", "MEX", years, values), "USA", "MEX"), "Trade")
     ratio = values[-1] / values[years.index(2018)]
     assert f"{values[-1] / 1e9:.0f} bn USD in 2023" in f.text
-    assert f"{ratio:.2g}× its 2018 level" in f.text and "n = 100" in f.text
+    assert f"{ratio:.2g}× its 2018 level" in f.text and "n = 100 flow records" in f.text
+    # an n whose unit the indicator does not name is left out
+    bare = findings.rule_level(_ind("x", "X", "USD"), findings._yearly(_frame("USA", "MEX", years, values), "USA",
+                                                                        "MEX"), "X")
+    assert "n =" not in bare.text
 
 
 def test_trend_finding_gives_the_slope_and_its_interval():
@@ -116,6 +121,9 @@ def test_percentile_finding():
     f = findings.rule_percentile(dist, pct.assign(percentile=[30.0, 43.0]), "FRA", "DEU")
     assert "France and Germany stood closer than 57% of all 15,100 country pairs in 2022" in f.text
     assert "100 = highest" not in f.text
+    # a pair further apart than most is said so, not "closer than 1%"; names take "the" where English wants it
+    f = findings.rule_percentile(dist, pct.assign(percentile=[30.0, 99.2]), "USA", "CHN")
+    assert "the United States and China stood further apart than 99% of all 15,100 country pairs in 2022" in f.text
 
 
 def test_selection_caps_families_and_count():
@@ -146,7 +154,8 @@ def test_headlines_by_coverage_and_relevance():
     zero = _result(_ind("un_x", "Zeros", "events"), _frame("A", "B", years, np.zeros(len(years))))
     heads = rd.headlines([own, old, part, full, zero], newest=2023)
     assert zero not in heads                                   # an all-zero series is a line of text, not a chart
-    assert heads[0] is full and old not in heads[:2] and heads.index(part) < heads.index(own)
+    assert heads[0] is full and old not in heads[:2] and part in heads
+    assert own not in heads          # one side's own figure: not a headline while measures of the pair have data
     assert rd.recent_coverage(part, 2023) == pytest.approx(5 / 10)
 
 
@@ -247,3 +256,29 @@ def test_without_a_quality_column_an_interval_on_few_values_is_thin():
     frame = _frame("A", "B", years, np.linspace(0.5, 0.7, 6), n=n, ci_low=0.4, ci_high=0.9)
     rows, _, _ = charts.indicator_rows(_result(_ind("x", "X", "index 0..1"), frame))
     assert rows.loc[rows["thin"], "period"].tolist() == ["2015"]
+
+
+def test_a_year_in_progress_is_not_compared_with_whole_years():
+    years = list(range(2010, 2027))
+    values = [0.7] * 16 + [0.95]
+    n = [80] * 16 + [11]                     # 2026: eleven roll calls so far
+    frame = _frame("IND", "PAK", years, values, n=n, ci_low=np.array(values) - 0.05,
+                   ci_high=np.array(values) + 0.05)
+    rows = findings._yearly(frame, "IND", "PAK")
+    assert rows["year"].max() == 2025
+    whole = _frame("IND", "PAK", years, values, n=[80] * 16 + [60])
+    assert findings._yearly(whole, "IND", "PAK")["year"].max() == 2026
+
+
+def test_one_finding_per_family_and_rule():
+    years = list(range(2005, 2026))
+    rng = np.random.default_rng(5)
+    base = np.full(len(years), 0.6) + rng.normal(0, 0.01, len(years))
+    base[-1] = 0.2                                        # a sharp fall in the last year, in both measures
+    out = []
+    for id_ in ("un_sscore", "un_voeten"):
+        frame = _frame("USA", "CHN", years, base, ci_low=base - 0.03, ci_high=base + 0.03)
+        out.append(_result(_ind(id_, id_, "index -1..1", directions=("D5",)), frame))
+    found = findings.findings(out, a="USA", b="CHN")
+    assert [f.rule for f in found].count("interval") == 1
+    assert " to " in found[0].text and "–-" not in found[0].text

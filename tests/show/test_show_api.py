@@ -207,3 +207,36 @@ def test_explorer_does_not_draw_a_series_of_thin_values(client):
         assert 'class="box indicator" data-indicator="t_thin_probe"' not in page
     finally:
         registry._REGISTRY.pop("t_thin_probe", None)
+
+
+def test_explorer_chart_of_a_directed_indicator_names_each_direction(client):
+    """Both directions are drawn: the legend says which is which ("China → Russia"), the title names no single
+    direction, and the page writes Russia as the report does, not "Russian Federation"."""
+    import pandas as pd
+
+    from dyad import indicators as registry
+    from dyad.indicators import Indicator
+
+    def both(store, a, b, by="year", **options):
+        return pd.DataFrame({"a": a, "b": b, "period": ["2001", "2002", "2003"], "indicator": "t_dir_probe",
+                             "value": [3.0, 5.0, 4.0] if a == "CHN" else [1.0, 1.5, 2.0], "n": 40})
+
+    registry.register(Indicator("t_dir_probe", "Probe deliveries, a to b", "deals", "events", "m", both,
+                                directions=("D3",), directed=True))
+    try:
+        page = client.get("/dyads/CHN/RUS", params={"indicator": "t_dir_probe"}).text
+        assert "China → Russia" in page and "Russia → China" in page
+        assert "Probe deliveries, China to Russia" not in page.split('class="box indicator"')[1].split("</svg>")[0]
+        assert "China – Russia: indicator explorer" in page and "Russian Federation" not in page.split("<select")[0]
+    finally:
+        registry._REGISTRY.pop("t_dir_probe", None)
+
+
+def test_scorecard_page_names_the_countries_and_shows_the_statement_first(client):
+    page = client.get("/dyads/CHN/RUS/scorecard").text
+    assert "China – Russia: proposal scorecard" in page and "CHN–RUS" not in page
+    header = page.split("<table", 1)[1].split("</tr>", 1)[0]
+    # the statement sits right after the proposal id, before the narrow columns (verdict, coverage ...)
+    assert header.index("statement") < header.index("verdict") and "not_measurable" not in header
+    evidence = page.split("<table")[2].split("</tr>", 1)[0]            # the pair is not repeated on every row
+    assert "<th>a</th>" not in evidence and "<th>proposal</th>" in evidence

@@ -18,7 +18,7 @@ from dyad.report import data as rd
 from dyad.report.display import dyad_name
 from dyad.report.findings import findings as find_findings
 from dyad.report.ingest import IngestPlan
-from dyad.report.optional import DEFAULT_AGENDA, OPTIONAL, Section, run_optional
+from dyad.report.optional import DEFAULT_AGENDA, EVENT_INDICATOR, OPTIONAL, Section, agenda_id, run_optional
 
 ANALYSES = ("index", "eventstudy", "sync", "scorecard")
 TITLES = {"index": "Index by direction", "eventstudy": "Event study", "sync": "Synchronisation",
@@ -55,9 +55,11 @@ class Report:
         for key in ANALYSES:
             section = self.analyses[key]
             for sub, frame in section.frames.items():
-                source = f"{OPTIONAL[key].module}, agenda {DEFAULT_AGENDA}" if key in ("index", "scorecard") \
+                source = f"{OPTIONAL[key].module}, agenda {agenda_id(self.a, self.b)}" if key in ("index", "scorecard") \
                     else OPTIONAL[key].module
-                spec = charts.frame_spec(frame, f"{TITLES[key]} {sub}".strip(), source)
+                # an event study's chart says which series it follows: "UN vote agreement around ..."
+                head = indicator_label(EVENT_INDICATOR) if key == "eventstudy" else TITLES[key]
+                spec = charts.frame_spec(frame, f"{head} {sub}".strip(), source)
                 if spec is not None:
                     out[f"{key}-{sub}".strip("-")] = spec
         for res in self.indicators:
@@ -115,7 +117,8 @@ def _collect(store, a: str, b: str, ingest: IngestPlan | None, progress_enabled:
                       for res in results if res.ok and compare}
     timings["compare"] = time.perf_counter() - started
     score = analyses["scorecard"]
-    proposals = score.frames.get("proposals") if score.available else None
+    # the generic agenda has directions, not proposals: no "Of the 5 proposals ..." finding for it
+    proposals = score.frames.get("proposals") if score.available and agenda_id(a, b) == DEFAULT_AGENDA else None
     found = find_findings(results, percentiles, a, b, proposals)
     return Report(a, b, dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"), results, analyses,
                   calendar, cal_note, rd.table_coverage(store), *rd.provenance_runs(store),
@@ -165,3 +168,9 @@ def specs_json(specs: dict[str, dict]) -> str:
 
 def version() -> str:
     return __version__
+
+
+def indicator_label(indicator_id: str) -> str:
+    from dyad.indicators import get
+
+    return get(indicator_id).label

@@ -1,7 +1,8 @@
 """Chart specs (Altair -> Vega-Lite dicts) and their SVG / PNG rendering with vl-convert.
 
 Every chart has a title, the unit on the y axis and a source line; calendar events (political cycles
-and bilateral milestones) are vertical rules with the label in the tooltip.
+and bilateral milestones) are vertical rules with the full label in the tooltip and a short label in rows
+above the plot (:func:`label_lanes`).
 """
 
 from __future__ import annotations
@@ -217,15 +218,25 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     domain = series + others
     colors = (DYAD_COLORS * 2)[:len(series)] + (COMPARE_COLORS * 2)[:len(others)]
     scale = alt.Scale(domain=domain, range=colors)
+    datasets: dict = {}                      # attached after to_dict: Altair deep-copies inline data, slowly
+    cal = _calendar_layers(events, rows, width, datasets)
+    lanes = max((int(r["lane"]) + 1 for r in datasets.get("calendar_labels", [])), default=0)
+    # The legend sits above the rows of calendar labels: in a single view its offset counts from the plot's top
+    # edge, so it skips the rows; in a concatenation with the percentile strip it is laid out above all content.
+    concat = percentiles is not None and len(percentiles) > 0
+    offset = 4 if concat else (lanes * LANE_HEIGHT + 6 if lanes else 18)
     color = alt.Color("series:N", title=None, scale=scale,
-                      legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260))
+                      legend=alt.Legend(orient="top", direction="horizontal", labelLimit=260, offset=offset))
     slim = rows.drop(columns=[c for c in ("ci_low", "ci_high") if rows[c].isna().all()])
     for col in ("value", "ci_low", "ci_high"):
         if col in slim.columns:
             slim[col] = slim[col].map(lambda v: float(f"{v:.6g}") if pd.notna(v) else v)
-    datasets = {"rows": _records(slim)}      # attached after to_dict: Altair deep-copies inline data, slowly
-    x = alt.X("x:T", title=None, axis=_time_axis(rows), scale=alt.Scale(padding=6))
-    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=False), axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
+    datasets["rows"] = _records(slim)
+    x = alt.X("x:T", title=None, axis=_time_axis(rows, width),
+              scale=alt.Scale(domain=[rows["x"].min(), rows["x"].max()], padding=X_PADDING))
+    # counts and money start at zero (a count drawn from 1 up doubles as it rises); rates and indices may not
+    y = alt.Y("value:Q", title=unit, scale=alt.Scale(zero=starts_at_zero(ind.unit, rows["value"])),
+              axis=alt.Axis(format=AXIS_FORMAT, tickCount=5))
     tooltip = [alt.Tooltip("period:N"), alt.Tooltip("series:N", title="series"),
                alt.Tooltip("value:Q", format=VALUE_FORMAT, title=unit), alt.Tooltip("n:Q", title="n", format=",")]
     base = alt.Chart(alt.NamedData("rows")).transform_calculate(key="datum.series + '#' + datum.run")
@@ -251,7 +262,6 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
         notes.append("Hollow, faded points rest on thin data.")
     if (~rows["line"]).any():
         notes.append("Series with few or scattered periods are drawn as points only.")
-    cal = _calendar_layers(events, rows, width, datasets)
     layers += cal
     if cal:
         notes.append("Dotted lines: party congresses, elections, new leaders and summits.")
@@ -259,9 +269,9 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     main = alt.layer(*layers).properties(width=width, height=height)
     title_params = alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=15, subtitleColor="#555",
                                    subtitleFontSize=11)
-    if percentiles is not None and len(percentiles):
+    if concat:
         pct = _percentile_chart(percentiles, rows, width, datasets)
-        chart = alt.vconcat(main, pct, spacing=6).resolve_scale(color="independent").properties(title=title_params)
+        chart = alt.vconcat(main, pct, spacing=6).properties(title=title_params)   # legend shared: at the top
     else:
         chart = main.properties(title=title_params)
     spec = chart.to_dict(validate=False)
@@ -269,34 +279,80 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     return spec
 
 
+def starts_at_zero(unit: str, values: pd.Series) -> bool:
+    """True for a volume (money, events, deals, TIV, organisations; not "per event") with no negative value."""
+    from dyad.report.findings import _is_volume
+
+    return _is_volume(unit) and bool((pd.to_numeric(values, errors="coerce").dropna() >= 0).all())
+
+
 def _records(frame: pd.DataFrame) -> list[dict]:
     """JSON-ready rows (NaN as null)."""
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
-def _time_axis(rows: pd.DataFrame) -> alt.Axis:
-    """Year labels for yearly series (no 'April'/'October' ticks inside a short range)."""
+def _time_axis(rows: pd.DataFrame, width: int | None = None) -> alt.Axis:
+    """Year labels for yearly series (no 'April'/'October' ticks inside a short range). A yearly value sits in
+    the middle of its year (2 July): with ``width`` given, ticks, grid lines and labels sit there too, so "2023"
+    is written under the 2023 value, not half a year before it."""
     yearly = rows["period"].astype(str).str.fullmatch(r"\d{4}").all()
     if not yearly:
         return alt.Axis(format="%Y", labelOverlap=True)
     years = rows["x"].str.slice(0, 4).astype(int)
     step = max(1, int((years.max() - years.min()) // 12) or 1)
+    if width:
+        last = int(years.max())
+        marks = [alt.DateTime(year=y, month=7, date=2) for y in range(last, int(years.min()) - 1, -step)][::-1]
+        return alt.Axis(format="%Y", values=marks, labelOverlap=True)
     return alt.Axis(format="%Y", tickCount={"interval": "year", "step": step}, labelOverlap=True)
 
 
-def spaced(dates: pd.Series, min_days: float) -> list[bool]:
-    """Which of the (sorted) dates get a text label: each at least ``min_days`` after the last labelled one,
-    so labels never overprint; the others keep their rule and tooltip."""
-    keep, last = [], None
-    for d in dates:
-        ok = last is None or (d - last).days >= min_days
-        keep.append(ok)
-        if ok:
-            last = d
-    return keep
+LABEL_FONT = 9            # px, calendar labels
+LABEL_LANES = 4           # rows of labels above a chart; a label that fits in none keeps its rule and tooltip
+LANE_HEIGHT = 12          # px per row
+X_PADDING = 6             # px, the time scale's padding on each side (main chart, labels and percentiles)
+# Which labels win a place when not all fit: changes of leader and elections first, summits last.
+LABEL_PRIORITY = {"new leader": 0, "election": 0, "party congress": 1, "milestone": 2, "summit": 3}
+
+
+def label_width(text: str, font_size: float = LABEL_FONT) -> float:
+    """A generous width in px of a label in a sans-serif font (0.64 em a character, plus 4 px)."""
+    return 0.64 * font_size * len(text) + 4
+
+
+def label_lanes(ev: pd.DataFrame, lo: str, hi: str, width: int, lanes: int = LABEL_LANES,
+                gap: float = 4) -> pd.DataFrame:
+    """Place calendar labels in rows above the plot so that no two overprint and none covers the data.
+
+    Each label is written horizontally after a short tick at its date (or before it, near the right edge).
+    Labels are placed by priority (leaders and elections, then congresses, milestones, summits), then date,
+    each in the lowest row where it keeps ``gap`` px from its neighbours; those that fit nowhere are left out
+    (their dotted rule and tooltip stay). Returns the placed rows with ``lane`` (0 = nearest the plot),
+    ``align`` ("left"/"right") and the estimated pixel box ``x0``..``x1`` (tick included)."""
+    t0, t1 = pd.Timestamp(lo), pd.Timestamp(hi)
+    span = max((t1 - t0).total_seconds(), 1.0)
+    inner = width - 2 * X_PADDING
+    busy: list[list[tuple[float, float]]] = [[] for _ in range(lanes)]
+    rank = ev["short"].map(lambda s: min((v for k, v in LABEL_PRIORITY.items() if s.endswith(k)), default=9))
+    placed = []
+    for i in ev.assign(_rank=rank).sort_values(["_rank", "x"]).index:
+        row = ev.loc[i]
+        px = X_PADDING + (pd.Timestamp(row["x"]) - t0).total_seconds() / span * inner
+        w = label_width(row["short"])
+        align = "left" if px + 3 + w <= width else "right"
+        x0, x1 = (px - 1, px + 3 + w) if align == "left" else (px - 3 - w, px + 1)
+        for lane in range(lanes):
+            if all(x1 + gap <= a or x0 >= b + gap for a, b in busy[lane]):
+                busy[lane].append((x0, x1))
+                placed.append({**row.to_dict(), "lane": lane, "align": align, "x0": x0, "x1": x1})
+                break
+    cols = [*ev.columns, "lane", "align", "x0", "x1"]
+    return pd.DataFrame(placed, columns=cols).sort_values("x").reset_index(drop=True)
 
 
 def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int, datasets: dict) -> list:
+    """Dotted rules at the calendar's turning points, and their labels in rows above the plot (negative pixel
+    y, so the legend and title make room for them and no label covers the data)."""
     ev = calendar_marks(events)
     if len(ev) == 0:
         return []
@@ -304,16 +360,24 @@ def _calendar_layers(events: pd.DataFrame | None, rows: pd.DataFrame, width: int
     ev = ev[(ev["x"] >= lo) & (ev["x"] <= hi)].sort_values("x")
     if len(ev) == 0:
         return []
-    span = (pd.Timestamp(hi) - pd.Timestamp(lo)).days or 1
-    labelled = ev[spaced(pd.to_datetime(ev["x"]), span * 12 / width)]
     tip = [alt.Tooltip("x:T", title="date", format="%d %b %Y"), alt.Tooltip("label:N", title="event")]
     datasets["calendar"] = _records(ev[["x", "label"]])
-    datasets["calendar_labels"] = _records(labelled[["x", "label", "short"]])
     rule = alt.Chart(alt.NamedData("calendar")).mark_rule(strokeDash=[2, 3], opacity=0.7, strokeWidth=1).encode(
         x="x:T", color=alt.value("#9a9a9a"), tooltip=tip)
-    text = alt.Chart(alt.NamedData("calendar_labels")).mark_text(angle=270, align="right", baseline="bottom", dx=-2, dy=-1, fontSize=9,
-                                   color="#777").encode(x="x:T", y=alt.value(0), text="short:N", tooltip=tip)
-    return [rule.properties(name="calendar"), text.properties(name="calendarlabel")]
+    placed = label_lanes(ev, lo, hi, width)
+    if placed.empty:
+        return [rule.properties(name="calendar")]
+    placed["y"] = -(placed["lane"] + 0.5) * LANE_HEIGHT - 3          # px above the plot's top edge
+    placed["y0"], placed["y1"] = placed["y"] - 4, placed["y"] + 4
+    datasets["calendar_labels"] = _records(placed[["x", "label", "short", "lane", "align", "y", "y0", "y1"]])
+    base = alt.Chart(alt.NamedData("calendar_labels"))
+    tick = base.mark_rule(color="#8a8a8a", strokeWidth=1).encode(
+        x="x:T", y=alt.Y("y0:Q", scale=None), y2="y1:Q").properties(name="calendartick")
+    texts = [base.transform_filter(f"datum.align == '{a}'").mark_text(
+        align=a, baseline="middle", dx=3 if a == "left" else -3, fontSize=LABEL_FONT, color="#555").encode(
+        x="x:T", y=alt.Y("y:Q", scale=None), text="short:N", tooltip=tip).properties(name=f"calendarlabel{a[0]}")
+        for a in ("left", "right")]
+    return [rule.properties(name="calendar"), tick, *texts]
 
 
 def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int, datasets: dict):
@@ -324,7 +388,7 @@ def _percentile_chart(percentiles: pd.DataFrame, rows: pd.DataFrame, width: int,
     pct = pct[(pct["x"] >= lo) & (pct["x"] <= hi) & pct["percentile"].notna()]
     pct["percentile"] = pct["percentile"].astype(float)
     enc_x = alt.X("x:T", title=None, axis=alt.Axis(format="%Y", labels=False, ticks=False),
-                  scale=alt.Scale(domain=[lo, hi], padding=6))
+                  scale=alt.Scale(domain=[lo, hi], padding=X_PADDING))
     datasets["percentiles"] = _records(pct[["x", "period", "percentile", "n_dyads"]])
     base = alt.Chart(alt.NamedData("percentiles"))
     return alt.layer(
@@ -345,8 +409,12 @@ def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -
         return _offset_spec(frame, title)
     if not {"period", "value"} <= set(frame.columns) or len(frame) == 0:
         return None
+    from dyad.indicators import DIRECTIONS
+
     rows = frame.copy()
-    rows["a"] = rows["direction"].astype(str) if "direction" in rows.columns else ""
+    # the index's directions by name ("economic cooperation", not "D2"); "overall" stays
+    rows["a"] = rows["direction"].astype(str).map(lambda d: DIRECTIONS.get(d, d)) if "direction" in rows.columns \
+        else ""
     rows["b"] = ""
     if "n" not in rows.columns:
         rows["n"] = pd.NA
@@ -354,7 +422,7 @@ def frame_spec(frame: pd.DataFrame, title: str, source: str = "dyad.analysis") -
     rows = rows[pd.to_numeric(rows["value"], errors="coerce").notna()]
     if len(rows) == 0:
         return None
-    return line_chart(rows, title, "index (z-score units)", source)
+    return line_chart(rows, title, "standard deviations from the reference years", source)
 
 
 def _offset_spec(frame: pd.DataFrame, title: str) -> dict | None:

@@ -129,8 +129,33 @@ def compute_all(store, a: str, b: str, progress_enabled: bool | None = None) -> 
     from dyad.progress import progress
 
     inds = all_indicators()
-    return [compute_indicator(store, ind, a, b)
+    return [drawable(compute_indicator(store, ind, a, b))
             for ind in progress(inds, desc="indicators", unit="indicator", enabled=progress_enabled)]
+
+
+NOT_DRAWN = "not drawn"
+
+
+def drawable(res: IndicatorResult) -> IndicatorResult:
+    """The result as given, or, when it has one period only, or fewer than two of its periods reach the
+    indicator's minimum support (the rest are thin: event counts from GDELT samples a few days long), a result
+    without a frame whose note says so: a chart of thin points, or of one, reads as data or as an empty frame.
+    Periods are counted once for both directions. The report and the dashboard both apply it."""
+    if not res.ok:
+        return res
+    periods = res.frame["period"].astype(str)
+    if periods.nunique() < 2:         # one year (a speech of 2023 only): a dot in an empty frame is no chart
+        return IndicatorResult(res.indicator, res.by, None, f"one period only ({periods.iloc[0]}): a chart needs "
+                               f"two; {NOT_DRAWN}", res.seconds)
+    if "quality" not in res.frame.columns:
+        return res
+    ok = int(periods[res.frame["quality"].astype(str) != "thin"].nunique())
+    if ok >= 2:
+        return res
+    ind = res.indicator
+    support = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
+    return IndicatorResult(ind, res.by, None, f"only {ok} of {periods.nunique()} periods reach the indicator's "
+                           f"minimum support{support}, the rest are thin; {NOT_DRAWN}", res.seconds)
 
 
 # ------------------------------------------------------------------------------------ calendar
@@ -348,8 +373,10 @@ def data_coverage(results: list[IndicatorResult]) -> pd.DataFrame:
                  (len(years) / (years[-1] - years[0] + 1) if years else 0.0))
         rows.append({"source": SOURCE_NAMES.get(source, source), "indicators": f"{len(ok)} of {len(members)}",
                      "from": years[0] if years else "", "to": years[-1] if years else "",
-                     "share": share, "with_data": len(ok)})
-    return pd.DataFrame(rows, columns=["source", "indicators", "from", "to", "share", "with_data"])
+                     "share": share, "with_data": len(ok),
+                     # loaded, but every series too thin to draw (drawable): not the same as "not loaded"
+                     "thin": sum(1 for r in members if not r.ok and NOT_DRAWN in r.note)})
+    return pd.DataFrame(rows, columns=["source", "indicators", "from", "to", "share", "with_data", "thin"])
 
 
 def provenance_summary(files: pd.DataFrame) -> pd.DataFrame:
@@ -386,14 +413,16 @@ def _breakdown(ind: Indicator) -> bool:
 
 
 def relevance(ind: Indicator) -> float:
-    """1 for a measure of the relation itself; 0.5 for a breakdown or a published covariate (alliance,
-    distance, regime score: context); 0.4 for one country's own figure drawn per side (GDP, a speech's
-    emphasis), which says less about the pair."""
+    """1 for a measure of the relation itself; 0.5 for a breakdown, a published covariate (alliance,
+    distance, regime score: context) or a check of the data (the mirror discrepancy of trade reports); 0.4
+    for one country's own figure drawn per side (GDP, a speech's emphasis), which says less about the pair."""
     from dyad.report.display import mentions_partner
 
     if ind.directed and not mentions_partner(ind.label):
         return 0.4
     if ind.method == "covariates":     # published dyad-year context (alliances, distance, regimes): not a finding
+        return 0.5
+    if "mirror" in ind.id:             # a check of the data (importer against exporter reports), not of the relation
         return 0.5
     return 0.5 if _breakdown(ind) else 1.0
 
@@ -404,20 +433,27 @@ def headlines(members: list[IndicatorResult], newest: int, most: int = 4, least:
     Score = share of the periods of the last 10 years with a value (:func:`recent_coverage`) x
     :func:`relevance`.
     Taken best first (ties: a measure of the pair as a whole before a directed one), one per indicator family (the id's first word) while that gives enough, up to ``most``;
-    a chart is a headline only if its score is at least 0.25, except that ``least`` charts are always shown
-    when the direction has that many with data."""
+    a chart is a headline only if its score is at least 0.25 and it measures the relation (relevance at least
+    0.5: not one country's own figure such as GDP), except that ``least`` charts are always shown when the
+    direction has that many with data (measures of the relation first)."""
     ok = [r for r in members if r.ok and (r.frame["value"].astype(float) != 0).any()]
 
     def score(r: IndicatorResult) -> float:
         return recent_coverage(r, newest) * relevance(r.indicator)
 
+    def strong(r: IndicatorResult) -> bool:      # a measure of the relation (not one side's figure), recent enough
+        return score(r) >= 0.25 and relevance(r.indicator) >= 0.5
+
     chosen: list[IndicatorResult] = []
     families: set[str] = set()
-    for r in sorted(ok, key=lambda r: (-score(r), r.indicator.directed, r.indicator.id)):
+    def key(r: IndicatorResult):                  # strong ones, then other measures of the relation, then own figures
+        return (not strong(r), relevance(r.indicator) < 0.5, -score(r), r.indicator.directed, r.indicator.id)
+
+    for r in sorted(ok, key=key):
         family = r.indicator.id.split("_")[0]
         if len(chosen) >= most:
             break
-        if (family in families or score(r) < 0.25) and len(chosen) >= least:
+        if (family in families or not strong(r)) and len(chosen) >= least:
             continue
         chosen.append(r)
         families.add(family)

@@ -14,7 +14,10 @@ from functools import lru_cache
 from dyad.countries import name as _country_name
 
 # Official names that read long in a title; the report uses the common short form.
-SHORT_NAMES = {"Russian Federation": "Russia"}
+SHORT_NAMES = {"Russian Federation": "Russia", "Congo, The Democratic Republic of the": "DR Congo",
+               "Palestine, State of": "Palestine"}
+# Names read with "the" inside a sentence ("the United States and China stood ...").
+_WITH_THE = re.compile(r"^United |Republic$|Islands$|^(Netherlands|Philippines|Bahamas|Maldives|Comoros|Gambia)$")
 
 
 @lru_cache(maxsize=4096)
@@ -27,17 +30,27 @@ def country(iso3: str) -> str:
     return SHORT_NAMES.get(full, full)
 
 
+def in_sentence(iso3: str) -> str:
+    """The country's name as written inside a sentence: "the United States", "China"."""
+    name = country(iso3)
+    return f"the {name}" if _WITH_THE.search(name) else name
+
+
 def dyad_name(a: str, b: str) -> str:
     return f"{country(a)} – {country(b)}"
 
 
 # Phrases of registry labels that name the ordered pair, and what a direction-neutral title says instead.
 _NEUTRAL = (
+    (re.compile(r"\s*\((\w+) a\s*/\s*\1 b\)"), r" (\1)"),          # "Capability ratio (CINC a / CINC b)"
+    (re.compile(r"\bon D\d \(([^)]*)\)"), r"on \1"),                  # "Speech emphasis on D1 (political trust)"
     (re.compile(r"\s+of a with b\b"), ""),
     (re.compile(r",?\s*a\s*(?:→|->|to)\s*b\b"), ""),
     (re.compile(r"\bin a's exports to b\b"), "in exports to the partner"),
     (re.compile(r"\bof a's exports to b\b"), "of exports to the partner"),
     (re.compile(r"\ba's share of b's\b"), "the supplier's share of the recipient's"),
+    # drawn for each side, so "each country's"; the chart is on the GDP basis, not "GDP or total trade"
+    (re.compile(r"\bto a's GDP(?: or total trade)?"), "to each country's GDP"),
     (re.compile(r"\bto a's\b"), "to the reporter's"),
     (re.compile(r"\s+of a\b"), ""),
 )
@@ -87,12 +100,15 @@ def human_unit(unit: str, values) -> tuple[float, str]:
     if u.lower() == "percent":
         return 1.0, "%"
     if u.lower().startswith("share") and "-1" not in u and top <= 1.0:
-        rest = u[len("share"):].strip()
+        rest = u[len("share"):].strip().replace("lexicon matches", "direction words")
         return 0.01, f"% {rest}".strip()
     if u.lower().startswith("percentile"):
         return 1.0, "percentile"
     if m := re.fullmatch(r"(\w+) millions", u):     # already scaled by the source (SIPRI TIV millions)
         return 1.0, f"million {m[1]}"
+    if m := _RANGE.match(u):                        # "index -1..1" -> "index (−1 to 1)", "0..1" -> "index (0 to 1)"
+        what = m["what"].strip() or "index"
+        return 1.0, f"{what} ({m['lo'].replace('-', '−')} to {m['hi'].replace('-', '−')})"
     for factor, word in _SCALES:
         if top >= 10 * factor:
             return factor, f"{word} {u}"
@@ -139,13 +155,38 @@ def quantity(value: float, unit: str) -> str:
     return f"{number(v)} {label}"
 
 
-_DEV_SENTENCE = re.compile(r"``|=|\boption\b|\bdirected\b|\bNaN\b|->", re.I)
+_DEV_SENTENCE = re.compile(r"``|=|\boption\b|\b(?:un)?directed\b|\bNaN\b|->|\bby default\b"
+                           r"|\b[a-z]+_[a-z_]+\b|\bstate-year covariate\b", re.I)
+# Phrases of registry descriptions that read as code or name the wrong country on a chart drawn for each side.
+_PLAIN = (
+    (re.compile(r"\s*\(via peacesciencer\)"), ""),
+    (re.compile(r"\s*\(swap the pair for the other\)"), ""),
+    (re.compile(r"\bdirections-lexicon matches\b"), "words of the five-direction word list"),
+    (re.compile(r"^Cosine of the two speeches' TF-IDF vectors; idf fitted on every stored speech\."),
+     "How alike the two countries' speeches of the year are in their words: the cosine of their TF-IDF word "
+     "weights, 0 with no word in common, 1 for the same words in the same proportions."),
+    (re.compile(r"\s*\([^()]*\b[a-z]+_[a-z_]+\b[^()]*\)"), ""),     # "(the level behind trade_share_coal)"
+)
+_BOTH_WAYS = (
+    (re.compile(r"\ba\s*(?:→|->)\s*b\b|\bfrom a to b\b"), "from each country to the other"),
+    (re.compile(r"\bin a's exports to b\b"), "in each country's exports to the other"),
+    (re.compile(r"\bb's arms imports\b"), "the recipient's arms imports"),
+    (re.compile(r"\bcame from a\b"), "came from the supplier"),
+    (re.compile(r"\bthe first-named country over the other's\b"), "the first country of each line over the second's"),
+)
+_EACH_SIDE = (
+    (re.compile(r"\bof the country named first\b"), "of each country"),
+    (re.compile(r"\bthe first-named country's\b"), "each country's"),
+    (re.compile(r"\bthe first-named country over the other's\b"), "the first country of each line over the second's"),
+    (re.compile(r"(?<![\w'’])a's\b"), "each country's"),
+)
 _PAIR_WORDS = (
     (re.compile(r"\ba\s*(?:→|->)\s*b\b"), "{a} → {b}"),
     (re.compile(r"\bb\s*(?:→|->)\s*a\b"), "{b} → {a}"),
     (re.compile(r"(?<![\w'’])a's\b"), "{a}'s"),
     (re.compile(r"(?<![\w'’])b's\b"), "{b}'s"),
     (re.compile(r"\bbetween a and b\b"), "between {a} and {b}"),
+    (re.compile(r"\ba or b\b"), "{a} or {b}"),
     (re.compile(r"\bfrom a to b\b"), "from {a} to {b}"),
     (re.compile(r"\b(from|to|with|of|by|and) a(?=\s*[,.;:)]|\s*$)"), r"\1 {a}"),
     (re.compile(r"\b(from|to|with|of|by|and) b(?=\s*[,.;:)]|\s*$|\s+(?:minus|plus|per)\b)"), r"\1 {b}"),
@@ -153,9 +194,14 @@ _PAIR_WORDS = (
 )
 
 
-def user_text(text: str, a: str, b: str) -> str:
+def user_text(text: str, a: str, b: str, each_side: bool = False, both_ways: bool = False) -> str:
     """A registry description for readers: sentences about options and code left out, the pair's
-    placeholders (a's, a→b, from a, to b) replaced by the two countries' names."""
+    placeholders (a's, a→b, from a, to b) replaced by the two countries' names. ``each_side``: the chart draws
+    the figure for both countries (GDP, a speech's emphasis), so "the country named first" and "a's" become
+    "each country". ``both_ways``: the chart draws both directions (exports, arms), so "a→b" becomes "from each
+    country to the other"."""
+    for pattern, repl in _PLAIN + (_EACH_SIDE if each_side else ()) + (_BOTH_WAYS if both_ways else ()):
+        text = pattern.sub(repl, text)
     sentences = re.split(r"(?<=[.!?])\s+", text.strip())
     kept = []
     for sentence in sentences:
@@ -171,6 +217,6 @@ def user_text(text: str, a: str, b: str) -> str:
 def placeholder_debris(text: str) -> list[str]:
     """Pieces of text that still read like a registry placeholder ("of a with b", "a→b", "a's"); the report
     tests fail on any."""
-    pats = [r"\ba with b\b", r"\b[ab]\s*(?:→|->)\s*[ab]\b", r"(?<![\w'’])[ab]'s\b",
+    pats = [r"\ba with b\b", r"\b[ab] or [ab]\b", r"\b[ab]\s*(?:→|->)\s*[ab]\b", r"(?<![\w'’])[ab]'s\b",
             r"\b(?:of|from|with|to) [ab](?=\s*[,.;:)]|\s*$)", r"\bfrom a to b\b", r"\{#", "`"]
     return [m.group(0) for p in pats for m in re.finditer(p, text, flags=re.M)]

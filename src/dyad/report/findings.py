@@ -24,9 +24,13 @@ Monthly series are summed (counts, money) or averaged (rates) over calendar year
 Breakdowns (one product group, a per-event ratio) and one country's own figures (GDP, a speech's emphasis) give
 no finding (``dyad.report.data.relevance`` below 1): they are charts in the appendix.
 
+A last year whose n is under a third of the median n of the ten years before it is a year in progress and is
+left out of every rule.
+
 Selection: a finding needs a score of at least 0.25; values resting on thin data (``quality == "thin"``, or n below 10) are not used; a series whose latest year is more than ten years
 before the newest year of any series is not used; the best finding per indicator is kept, at most two per
-indicator family (the id's first word: trade, un, ev ...), then the eight best by score.
+indicator family (the id's first word: trade, un, ev ...) and one per family and rule (the S-score and the
+Voeten index falling together are one fact), then the eight best by score.
 """
 
 from __future__ import annotations
@@ -39,7 +43,16 @@ import pandas as pd
 from scipy import stats
 
 from dyad.report.data import relevance
-from dyad.report.display import country, human_unit, lower_first, neutral_title, number, quantity, series_name
+from dyad.report.display import (
+    country,
+    human_unit,
+    in_sentence,
+    lower_first,
+    neutral_title,
+    number,
+    quantity,
+    series_name,
+)
 
 MAX_FINDINGS = 8
 MIN_SCORE = 0.25          # below this a rule has found nothing worth a sentence
@@ -68,7 +81,19 @@ def _yearly(frame: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
         n = pd.to_numeric(rows["n"], errors="coerce")
         rows = rows[n.isna() | (n >= MIN_N)]
     rows["year"] = rows["period"].astype(int)
-    return rows.sort_values("year").reset_index(drop=True)
+    return _without_year_in_progress(rows.sort_values("year").reset_index(drop=True))
+
+
+def _without_year_in_progress(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows without a last year whose n is under a third of the median n of the ten years before it: a
+    year in progress (eleven UN roll calls by March) is not compared with whole years."""
+    if "n" not in rows.columns or len(rows) < 4:
+        return rows
+    n = pd.to_numeric(rows["n"], errors="coerce")
+    before = n.iloc[-11:-1].dropna()
+    if len(before) >= 3 and pd.notna(n.iloc[-1]) and n.iloc[-1] < before.median() / 3:
+        return rows.iloc[:-1]
+    return rows
 
 
 def _monthly_to_years(frame: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -91,11 +116,14 @@ def _is_volume(unit: str) -> bool:
     return any(w in unit.lower() for w in VOLUME_UNITS) and "per" not in unit.lower()
 
 
-def _n(row) -> str:
+def _n(row, ind=None) -> str:
+    """"n = 5,905 flow records" when the indicator says what its n counts (its minimum-support unit); else
+    nothing: a bare "n = 1,464" leaves a reader asking 1,464 of what."""
     n = row.get("n") if hasattr(row, "get") else None
-    if n is None or pd.isna(n):
+    if n is None or pd.isna(n) or ind is None or not getattr(ind, "min_support", None) \
+            or not getattr(ind, "support_unit", ""):
         return ""
-    return f"n = {int(n):,}"
+    return f"n = {int(n):,} {ind.support_unit}"
 
 
 def _pairs(frame: pd.DataFrame) -> list[tuple[str, str]]:
@@ -119,7 +147,7 @@ def rule_level(ind, rows: pd.DataFrame, name: str) -> Finding | None:
         change = f"down {number(100 * (1 - ratio), 2)}% from {first['year']}"
     else:
         change = f"about its {first['year']} level"
-    n = _n(last)
+    n = _n(last, ind)
     text = (f"{name} reached {quantity(float(last['value']), ind.unit)} in {last['year']}, {change}"
             f"{f' ({n})' if n else ''}.")
     return Finding("level", ind.id, "", text, abs(math.log2(ratio)))
@@ -140,10 +168,10 @@ def rule_interval(ind, rows: pd.DataFrame, name: str) -> Finding | None:
     mean = float(before["value"].mean())
     change = (float(last["value"]) - mean) / factor
     has_ci = "ci_low" in rows.columns and pd.notna(last.get("ci_low")) and pd.notna(last.get("ci_high"))
-    n = _n(last)
+    n = _n(last, ind)
     if has_ci:
         spread = (float(last["ci_high"]) - float(last["ci_low"])) / 2 / factor
-        detail = (f"95% interval {number(float(last['ci_low']) / factor)}–{number(float(last['ci_high']) / factor)}"
+        detail = (f"95% interval {number(float(last['ci_low']) / factor)} to {number(float(last['ci_high']) / factor)}"
                   f"{', ' + n if n else ''}")
     else:
         spread = float(before["value"].std(ddof=1)) / factor
@@ -188,7 +216,7 @@ def rule_record(ind, rows: pd.DataFrame, name: str) -> Finding | None:
         word = "lowest"
     else:
         return None
-    n = _n(last)
+    n = _n(last, ind)
     text = (f"{name} reached the {word} level of the {len(rows)} years on record since {rows['year'].min()} "
             f"in {last['year']}: {quantity(float(last['value']), ind.unit)}{f' ({n})' if n else ''}.")
     return Finding("record", ind.id, "", text, 1.5)
@@ -237,10 +265,12 @@ def rule_percentile(ind, percentiles: pd.DataFrame | None, a: str, b: str,
     among = f"all {n:,} country pairs" if n else "all country pairs"
     if str(getattr(ind, "higher_means", "")).startswith(("further", "apart", "distance")):
         # a distance: say how many pairs stand further apart, so "higher" is never read as "closer"
-        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} stood closer than "
-                f"{100 - pct:.0f}% of {among} in {last['period']} (percentile {round(pct)} of the distance).")
+        closer = 100 - pct
+        relation = f"closer than {closer:.0f}%" if closer >= 50 else f"further apart than {pct:.0f}%"
+        text = (f"On {lower_first(neutral_title(ind.label))}, {in_sentence(a)} and {in_sentence(b)} stood "
+                f"{relation} of {among} in {last['period']}.")
     else:
-        text = (f"On {lower_first(neutral_title(ind.label))}, {country(a)} and {country(b)} ranked at the "
+        text = (f"On {lower_first(neutral_title(ind.label))}, {in_sentence(a)} and {in_sentence(b)} ranked at the "
                 f"{_ordinal(round(pct))} percentile of {among} in {last['period']} (100 = highest).")
     return Finding("percentile", ind.id, "", text, 2.0 + (1.0 if pct >= 90 or pct <= 10 else 0.0))
 
@@ -317,11 +347,14 @@ def findings(results, percentiles: dict[str, pd.DataFrame] | None = None, a: str
     candidates.sort(key=lambda f: -f.score)
     chosen: list[Finding] = []
     families: dict[str, int] = {}
+    said: set[tuple[str, str]] = set()
     for f in candidates:
         family = f.indicator.split("_")[0] if f.indicator else f.rule
-        if families.get(family, 0) >= 2:
+        # two measures of one family moving the same way (S-score and Voeten index both down) are one fact
+        if families.get(family, 0) >= 2 or (family, f.rule) in said:
             continue
         families[family] = families.get(family, 0) + 1
+        said.add((family, f.rule))
         chosen.append(f)
         if len(chosen) >= limit:
             break

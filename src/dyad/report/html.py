@@ -16,7 +16,8 @@ from dyad.indicators import DIRECTIONS
 from dyad.report import data as rd
 from dyad.report.build import ANALYSES, TITLES, Report, dyad_title, specs_json, version
 from dyad.report.bundle import script_safe, vega_bundle
-from dyad.report.display import dyad_name, neutral_title, user_text
+from dyad.report.charts import is_mirror
+from dyad.report.display import dyad_name, mentions_partner, neutral_title, user_text
 
 TEMPLATES = Path(__file__).with_name("templates")
 DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -175,6 +176,11 @@ def _environment() -> jinja2.Environment:
     env.filters["fmt"] = fmt_value
     env.filters["title"] = neutral_title
     env.filters["user_text"] = user_text
+    env.filters["per_side"] = lambda ind: bool(ind.directed and not mentions_partner(ind.label))
+    env.filters["both_ways"] = lambda res: bool(res.indicator.directed and mentions_partner(res.indicator.label)
+                                                and res.ok and res.frame[["a", "b"]].drop_duplicates().shape[0] > 1
+                                                and not is_mirror(res.frame, str(res.frame["a"].iloc[0]),
+                                                                  str(res.frame["b"].iloc[0])))
     env.filters["slug"] = lambda s: "".join(c if c.isalnum() else "-" for c in str(s).lower())
     return env
 
@@ -196,6 +202,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         heads = rd.headlines(members, newest)
         rest = [r for r in members if r not in heads]
         sections.append({"code": code, "label": label, "headlines": heads,
+                         "context_only": bool(heads) and all(rd.relevance(h.indicator) < 0.5 for h in heads),
                          "appendix": [r for r in rest if r.ok], "skipped": [r for r in rest if not r.ok]})
     card = scorecard_rows(report)
     shown = [r for s in sections for r in s["headlines"]]
@@ -210,8 +217,7 @@ def render_html(report: Report, specs: dict[str, dict]) -> str:
         "analyses": [(k, TITLES[k], report.analyses[k]) for k in ANALYSES],
         "chart_ids": chart_ids, "ingest": ingest,
         "ingest_sources": report.ingest.by_source() if report.ingest is not None else None,
-        "problems": [] if report.ingest is None else [o for o in report.ingest.outcomes
-                                                     if o.status in ("failed", "not ingested", "absent")],
+        "problems": [] if report.ingest is None else report.ingest.problems(),
         "methods": methods_docs(),
         "findings": report.findings, "coverage": rd.data_coverage(report.indicators),
         "sections": sections, "scorecard_rows": card, "period": period,

@@ -48,13 +48,23 @@ class IngestPlan:
         if frame.empty:
             return pd.DataFrame(columns=["source", *STATUSES, "rows_new", "problems"])
         counts = pd.crosstab(frame["source"], frame["status"]).reindex(columns=list(STATUSES), fill_value=0)
-        problems = (frame[frame["status"].isin(["failed", "not ingested", "absent"])]
-                    .groupby("source")["message"].agg(lambda m: " | ".join(dict.fromkeys(m))))
+        shown = {(o.source, o.pattern, o.path) for o in self.problems()}
+        flagged = frame[[(s, p, q) in shown for s, p, q in zip(frame["source"], frame["pattern"], frame["path"],
+                                                                strict=True)]]
+        problems = flagged.groupby("source")["message"].agg(lambda m: " | ".join(dict.fromkeys(m)))
         out = counts.assign(rows_new=frame.groupby("source")["rows_new"].sum(), problems=problems).fillna("")
         order = list(dict.fromkeys(frame["source"]))
         out = out.reindex(order).reset_index()
         out.columns.name = None          # else the HTML table grows an empty "status" header cell
         return out
+
+    def problems(self) -> list[Outcome]:
+        """What a reader must be warned of: files that failed or were not ingested, and patterns that matched
+        nothing for a source that got no file at all. A pattern that matched nothing while another pattern of
+        the same source was read (BACI under its CEPII names or under trade/) is no problem."""
+        loaded = {o.source for o in self.outcomes if o.status in ("ingested", "unchanged")}
+        return [o for o in self.outcomes if o.status in ("failed", "not ingested")
+                or (o.status == "absent" and o.source not in loaded)]
 
     def by_status(self, status: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == status]

@@ -32,6 +32,13 @@ def _agenda():
     return importlib.import_module("dyad.agenda").load(DEFAULT_AGENDA)
 
 
+def agenda_id(a: str, b: str) -> str:
+    """The id of the agenda the index and the scorecard of A and B are scored on: the default agenda for its
+    own two countries, the generic five-direction agenda (no proposals) for any other pair."""
+    agenda, _ = importlib.import_module("dyad.analysis.inputs").agenda_for(_agenda(), a, b)
+    return str(agenda.id)
+
+
 def _index(mod, store, a, b):
     result = mod.relationship_index(store, _agenda(), a, b)
     return {"": result.to_frame(), "inputs": getattr(result, "inputs", None)}
@@ -54,8 +61,12 @@ def _eventstudy(mod, store, a, b):
     sync = importlib.import_module("dyad.analysis.sync")
     series = _series(store, a, b)
     pair = "-".join(sorted((a, b)))
-    events = {f"{a} renewals": sync.renewal_dates(a, store=store), f"{b} renewals": sync.renewal_dates(b, store=store),
-              f"{pair} milestones": [d.date() for d in cal.entries(pair, store=store)["date"]]}
+    from dyad.report.display import country
+
+    # headings name the countries as the reader knows them: "UN vote agreement around China's leadership renewals"
+    events = {f"around {country(a)}'s leadership renewals": sync.renewal_dates(a, store=store),
+              f"around {country(b)}'s leadership renewals": sync.renewal_dates(b, store=store),
+              f"around {country(a)}–{country(b)} milestones": [d.date() for d in cal.entries(pair, store=store)["date"]]}
     out: dict[str, Any] = {}
     for name, dates in events.items():
         try:

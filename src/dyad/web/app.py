@@ -445,9 +445,9 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
             listed = [chosen, *listed]
         inds = [chosen] if chosen else listed
 
-        from dyad.countries import name
+        from dyad.report.display import country
 
-        names = (name(a), name(b))
+        names = (country(a), country(b))          # "Russia", as the report writes it
         labels = {i.id: dataclasses.replace(i, label=display_label(i.label, *names)) for i in [*listed, *inds]}
 
         def build():
@@ -459,18 +459,18 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
                 if res.ok and not res.frame["value"].abs().gt(0).any():
                     res = rd.IndicatorResult(res.indicator, res.by, None,
                                              f"every one of the {len(res.frame)} periods is 0; nothing to draw")
-                elif res.ok and "quality" in res.frame and (res.frame["quality"] != "thin").sum() < 2:
-                    # a chart of thin points reads as data: fewer than two periods with enough support -> a note
-                    unit = f" ({ind.min_support} {ind.support_unit})" if ind.min_support else ""
-                    ok = int((res.frame["quality"] != "thin").sum())
+                elif res.ok and not rd.drawable(res).ok:
+                    # a chart of thin points reads as data: the same rule as the report's, with a note
                     res = rd.IndicatorResult(res.indicator, res.by, None,
-                                             f"only {ok} of {len(res.frame)} periods reach the indicator's minimum "
-                                             f"support{unit}, the rest are thin; not drawn (the API still gives "
-                                             "the rows)")
+                                             f"{rd.drawable(res).note} (the API still gives the rows)")
                 svg = None
                 if res.ok:
                     key = (ind.id, a, b, res.by, str(lo), str(hi))
-                    svg = Markup(service.svg(key, lambda res=res: charts.to_svg(charts.indicator_spec(res, events))))
+                    # the chart reads the registry label (title without the pair, legend "China → Russia" per
+                    # direction); the label with the names is for the page's lists only
+                    drawn = dataclasses.replace(res, indicator=ind)
+                    svg = Markup(service.svg(key, lambda drawn=drawn: charts.to_svg(charts.indicator_spec(drawn,
+                                                                                                         events))))
                 shown.append((res, svg, _downloads(a, b, res.indicator.id, res.by, start, end)))
             return events, shown
 
@@ -487,8 +487,13 @@ def _pages(app: FastAPI, service: Service, env: jinja2.Environment, heavy: Heavy
         a, b = v.dyad(a, b)
         run = _cheap if service.has_optional("scorecard", a, b) else heavy.run
         section = await run(service.optional, "scorecard", a, b)
-        tables = {name: compact_table(frame) for name, frame in section.frames.items()}
-        return page("scorecard.html.j2", a=a, b=b, section=section, tables=tables)
+        # the pair is in the heading: columns a and b repeating it on every row are left out
+        tables = {name: compact_table(frame.drop(columns=[c for c in ("a", "b") if c in frame.columns
+                                                          and frame[c].nunique() <= 1]))
+                  for name, frame in section.frames.items()}
+        from dyad.report.display import country
+
+        return page("scorecard.html.j2", a=a, b=b, names=(country(a), country(b)), section=section, tables=tables)
 
     @app.get("/dyads/{a}/{b}/report.html", include_in_schema=False)
     async def report(a: str, b: str):
