@@ -74,3 +74,17 @@ def test_speech_units_and_captions_in_plain_words():
     assert human_unit("share of lexicon matches", [0.3]) == (0.01, "% of direction words")
     text = user_text("Cosine of the two speeches' TF-IDF vectors; idf fitted on every stored speech.", "CHN", "RUS")
     assert text.startswith("How alike the two countries' speeches") and "idf fitted" not in text
+
+
+def test_chart_source_line_names_the_datasets():
+    """The source line names what readers know (CEPII BACI, ICEWS ...), not the store's table names."""
+    import pandas as pd
+
+    from dyad.report.charts import source_names
+
+    rows = pd.DataFrame({"value": [1.0, 2.0, 3.0], "source": ["baci", "baci", "cow-trade"]})
+    assert source_names(rows, "trade") == "CEPII BACI, Correlates of War trade"
+    assert source_names(pd.DataFrame({"value": [1.0]}), "votes, rollcalls").startswith("UN General Assembly votes")
+    assert source_names(pd.DataFrame({"value": [1.0], "source": ["netify_icews"]}), "covariates") == \
+        "ICEWS dyad-years (netify)"
+    assert source_names(pd.DataFrame({"value": [1.0], "source": ["someplugin"]}), "x") == "someplugin"

@@ -79,7 +79,8 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, st
         report = build_report(store, a, b, output, ingest=plan, charts_dir=charts_dir, progress_enabled=progress,
                               compare=pairs)
     computed = sum(1 for r in report.indicators if r.ok)
-    click.echo(f"wrote {output}: {computed} of {len(report.indicators)} indicators with data; "
+    click.echo(f"wrote {output}: {computed} of {len(report.indicators)} indicators drawn (the others have no data "
+               "or too little, and the report lists them with the reason); "
                f"ingest {ingest_seconds:.1f} s, total {time.perf_counter() - started:.1f} s")
     if charts_dir is not None:
         click.echo(f"charts (SVG and PNG) in {charts_dir}")

@@ -199,6 +199,27 @@ def indicator_rows(result: IndicatorResult, compare: list | None = None) -> tupl
     return out[keep].reset_index(drop=True), factor, unit
 
 
+# What a reader knows the data by: the values of the tidy rows' ``source`` column, else the tables read.
+SOURCE_NAMES = {
+    "baci": "CEPII BACI", "comtrade": "UN Comtrade", "oec": "OEC", "cow-trade": "Correlates of War trade",
+    "wdi": "World Bank WDI", "peacesciencer": "peacesciencer (COW, ATOP, V-Dem, Archigos)",
+    "netify_icews": "ICEWS dyad-years (netify)", "sipri-register": "SIPRI arms transfers register",
+    "sipri-deliveries": "SIPRI deliveries", "sipri-tiv": "SIPRI TIV tables",
+    "votes, rollcalls": "UN General Assembly votes (Voeten; UN records)",
+    "speeches": "UN General Debate speeches", "events": "GDELT and ICEWS events",
+    "resolutions, resolution_sponsors": "UN resolution records",
+}
+
+
+def source_names(frame: pd.DataFrame, tables: str) -> str:
+    """The chart's source line: the datasets behind the rows (``source`` column), named as readers know them."""
+    values = []
+    if isinstance(frame, pd.DataFrame) and "source" in frame.columns:
+        values = [str(v) for v in dict.fromkeys(frame["source"].dropna()) if str(v)]
+    names = [SOURCE_NAMES.get(v, v) for v in values] or [SOURCE_NAMES.get(tables, tables)]
+    return ", ".join(dict.fromkeys(names))
+
+
 def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, *, compare: list | None = None,
                    percentiles: pd.DataFrame | None = None, width: int = WIDTH, height: int = HEIGHT) -> dict:
     """One indicator's chart: both directions of a directed indicator (one only when they mirror each other),
@@ -210,7 +231,7 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     ind = result.indicator
     rows, factor, unit = indicator_rows(result, compare)
     title = neutral_title(ind.label)
-    source = f"{ind.source} (dyad store), by {result.by}"
+    source = f"{source_names(result.frame, ind.source)}, by {result.by}"
     if rows.empty:       # periods that are not dates (rare): the plain chart
         return line_chart(result.frame, title, ind.unit, source, None, width, height)
     series = list(dict.fromkeys(rows.loc[rows["kind"] == "dyad", "series"]))
