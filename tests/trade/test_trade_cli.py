@@ -125,3 +125,21 @@ def test_folders_pick_their_own_files(tmp_path):
     assert picked["comtrade"] == ["comtrade_imports_chn_from_rus_2017_2024.csv"]
     assert picked["oec"] == ["exports_russia_to_china_2018_2023.csv"]
     assert len(picked["sipri"]) == 3 and len(picked["wdi"]) == 5
+
+
+def test_arms_zero_years_only_where_the_register_covers_the_pair(tmp_path):
+    """A year without a deal is 0 where the loaded register holds a as a supplier and b as a recipient, from
+    its first to its last order year; a pair it cannot speak for has no rows at all."""
+    from dyad import indicators
+    from dyad.store import open_store
+
+    _, db = _store(tmp_path)
+    with open_store(db, read_only=True) as s:
+        fra_ind = indicators.get("arms_deals")(s, "FRA", "IND").set_index("period")["value"]
+        assert fra_ind.index.tolist() == [str(y) for y in range(1955, 2022)]      # the file's orders: 1955-2021
+        assert (fra_ind == 0).all()                      # France sold India nothing in this file: true zeros
+        rus_chn = indicators.get("arms_deals")(s, "RUS", "CHN").set_index("period")["value"]
+        assert rus_chn["2020"] == 1 and (rus_chn.drop("2020") == 0).all()
+        assert indicators.get("arms_deals")(s, "CHN", "RUS").empty     # China supplies no one in this file
+        share = indicators.get("arms_share_of_imports")(s, "RUS", "CHN").set_index("period")
+        assert (share["quality"] == "thin").all()        # one or two delivering deals a year: thin

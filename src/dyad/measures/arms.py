@@ -65,6 +65,42 @@ def _filter(store, table: str, by: str, source: str, category) -> tuple[str, lis
     return _cat(category)
 
 
+def _register_years(store, table: str, year_col: str, source: str, a: str, b: str) -> range | None:
+    """The years in which the loaded ``source`` would list a deal (or delivery) a→b if there were one, or None.
+
+    SIPRI's register lists every deal, so a year without one is a true zero, but only where the loaded file
+    covers the pair: it must hold a as a supplier and b as a recipient (an export filtered to some suppliers or
+    recipients still covers those pairs), and only from its first to its last year."""
+    if not store.has_table(table):
+        return None
+    row = store.sql(f"SELECT bool_or(supplier = ?) AS has_a, bool_or(recipient = ?) AS has_b, "
+                    f"min({year_col}) AS lo, max({year_col}) AS hi FROM {table} WHERE source = ?",
+                    [a, b, source]).iloc[0]
+    def yes(v) -> bool:
+        return bool(pd.notna(v) and v)
+
+    if not (yes(row["has_a"]) and yes(row["has_b"])) or pd.isna(row["lo"]):
+        return None
+    return range(int(row["lo"]), int(row["hi"]) + 1)
+
+
+def _with_zeros(frame: pd.DataFrame, years: range | None, a: str, b: str, indicator: str, unit: str,
+                source: str) -> pd.DataFrame:
+    """``frame`` plus a 0 (n = 0) for every covered year it lacks."""
+    if years is None:
+        return frame
+    have = set(frame["period"].astype(str)) if len(frame) else set()
+    add = [str(y) for y in years if str(y) not in have]
+    if not add:
+        return frame
+    zeros = pd.DataFrame({"a": a, "b": b, "period": add, "indicator": indicator, "value": 0.0, "n": 0,
+                          "unit": unit, "source": source})
+    if "uncertain" in frame.columns:
+        zeros["uncertain"] = 0
+    parts = [f for f in (frame if len(frame) else None, zeros) if f is not None]
+    return pd.concat(parts, ignore_index=True).sort_values("period").reset_index(drop=True)
+
+
 def _period(by: str, col: str) -> str:
     return "'all'" if by == "all" else f"CAST({col} AS VARCHAR)"
 
@@ -81,7 +117,11 @@ def deals(store, a, b, by="year", source="sipri-register", category=None, **_) -
                   "count(*) FILTER (WHERE order_year_uncertain) AS uncertain FROM arms "
                   f"WHERE source = ? AND supplier = ? AND recipient = ? {where} GROUP BY 1",
                   [source, a, b, *params])
-    return _frame(a, b, "arms_deals", f, "deals", source)
+    out = _frame(a, b, "arms_deals", f, "deals", source)
+    if by == "year":            # no deal ordered in a covered year is a true zero
+        out = _with_zeros(out, _register_years(store, "arms", "order_year", source, a, b), a, b, "arms_deals",
+                          "deals", source)
+    return out
 
 
 def spread_register(deals: pd.DataFrame, reported: pd.DataFrame, covered: tuple[int, int] | None) -> pd.DataFrame:
@@ -166,15 +206,20 @@ def tiv_delivered(store, a, b, by="year", source="sipri-register", category=None
     where, params = filt
     if source == "sipri-register" and store.has_table("arms"):
         per = _register_yearly(store, a, b, category)
-        if per.empty:
+        years = _register_years(store, "arms", "order_year", source, a, b) if by == "year" else None
+        if per.empty and years is None:
             return pd.DataFrame(columns=COLUMNS)
         per["period"] = per["year"].astype(str) if by == "year" else "all"
         f = per.groupby("period").agg(value=("tiv", "sum"), n=("deal_id", "nunique")).reset_index()
-        return _frame(a, b, "arms_tiv_delivered", f, "TIV millions", source)
+        # a covered year with no delivery is a true zero
+        return _with_zeros(_frame(a, b, "arms_tiv_delivered", f, "TIV millions", source), years, a, b,
+                           "arms_tiv_delivered", "TIV millions", source)
     f = store.sql(f"SELECT {_period(by, 'year')} AS period, sum(tiv) AS value, count(DISTINCT deal_id) AS n "
                   f"FROM arms_deliveries WHERE source = ? AND supplier = ? AND recipient = ? {where} "
                   "AND tiv IS NOT NULL GROUP BY 1", [source, a, b, *params])
-    return _frame(a, b, "arms_tiv_delivered", f, "TIV millions", source)
+    years = _register_years(store, "arms_deliveries", "year", source, a, b) if by == "year" else None
+    return _with_zeros(_frame(a, b, "arms_tiv_delivered", f, "TIV millions", source), years, a, b,
+                       "arms_tiv_delivered", "TIV millions", source)
 
 
 def share_of_imports(store, a, b, by="year", source="sipri-register", category=None, **_) -> pd.DataFrame:
@@ -217,8 +262,13 @@ for _id, _f, _label, _unit in (
     ("arms_tiv_delivered", tiv_delivered, "Arms delivered, a to b (SIPRI TIV)", "TIV millions"),
     ("arms_share_of_imports", share_of_imports, "a's share of b's arms imports", "percent"),
 ):
+    # a share of b's imports resting on one or two delivering deals is one contract's timing (China's "100%"
+    # of Russia's imports in 2019 is one batch of ship engines): thin below 3 deals
+    share = _id == "arms_share_of_imports"
     register(Indicator(id=_id, label=_label, unit=_unit, source="arms, arms_deliveries", method="arms",
                        compute=_compute(_f), directions=("D3",), frequencies=("year",), directed=True,
-                       higher_means="more", description=(_f.__doc__ or "").strip().splitlines()[0]))
+                       higher_means="more", description=(_f.__doc__ or "").strip().splitlines()[0],
+                       min_support=3 if share else None,
+                       support_unit="deals delivering to b that year (all suppliers)" if share else ""))
 
 __all__ = ["by_category", "deals", "share_of_imports", "tiv_delivered"]
