@@ -126,3 +126,18 @@ def test_a_check_of_the_data_is_no_finding_and_no_headline():
     mirror = _ind("trade_mirror_gap", "Mirror discrepancy of exports a→b", "percent", directed=True)
     assert rd.relevance(mirror) == 0.5
     assert rd.relevance(_ind("trade_total", "Bilateral trade (both directions)", "USD")) == 1.0
+
+
+def test_no_line_runs_through_a_thin_value():
+    """A thin value is a hollow point: the line stops before it and starts again after it (China's "100%" of
+    Russia's arms imports in 2019, one contract, had been the peak of a solid line)."""
+    ind = _ind("probe_share", "Probe share", unit="percent", min_support=3, support_unit="deals")
+    years = list(range(2010, 2020))
+    quality = ["ok"] * 4 + ["thin"] + ["ok"] * 5
+    rows, _, _ = charts.indicator_rows(rd.IndicatorResult(ind, "year", _frame(years, np.arange(10.0), quality)))
+    run = dict(zip(rows["period"], rows["run"], strict=True))
+    assert len({run[str(y)] for y in years[:4]}) == 1 and len({run[str(y)] for y in years[5:]}) == 1
+    assert len({run["2013"], run["2014"], run["2015"]}) == 3               # before, the thin year, after
+    spec = charts.indicator_spec(rd.IndicatorResult(ind, "year", _frame(years, np.arange(10.0), quality)))
+    text = str(spec)
+    assert "datum.line && !datum.thin" in text and "mark" in text

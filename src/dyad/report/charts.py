@@ -187,6 +187,9 @@ def indicator_rows(result: IndicatorResult, compare: list | None = None) -> tupl
     out = out.sort_values(["series", "date"]).reset_index(drop=True)
     step = {"month": 45, "quarter": 130, "day": 2}.get(result.by, 550)     # days; years, sessions: 1.5 years
     gap = out.groupby("series")["date"].diff().dt.days.fillna(0) > step
+    # a thin value is a hollow point, never part of a line: runs break on both sides of it
+    after_thin = out.groupby("series")["thin"].shift(fill_value=False).astype(bool)
+    gap = gap | out["thin"].astype(bool) | after_thin
     out["run"] = gap.astype(int).groupby(out["series"]).cumsum()
     per = {"month": 30.4, "quarter": 91.3, "day": 1.0}.get(result.by, 365.25)
     stats_ = out.groupby("series")["date"].agg(["count", "min", "max"])
@@ -265,12 +268,12 @@ def indicator_spec(result: IndicatorResult, events: pd.DataFrame | None = None, 
     if rows["ci_low"].notna().any():
         tooltip += [alt.Tooltip("ci_low:Q", format=VALUE_FORMAT, title="95% low"),
                     alt.Tooltip("ci_high:Q", format=VALUE_FORMAT, title="95% high")]
-        layers.append(base.transform_filter("isValid(datum.ci_low) && datum.line").mark_area(opacity=0.16).encode(
+        layers.append(base.transform_filter("isValid(datum.ci_low) && datum.line && !datum.thin").mark_area(opacity=0.16).encode(
             x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None),
             detail="key:N"))
         layers.append(base.transform_filter("isValid(datum.ci_low) && !datum.line").mark_rule(opacity=0.5).encode(
             x=x, y="ci_low:Q", y2="ci_high:Q", color=alt.Color("series:N", scale=scale, legend=None)))
-    layers.append(base.transform_filter("datum.line").mark_line(strokeWidth=2).encode(
+    layers.append(base.transform_filter("datum.line && !datum.thin").mark_line(strokeWidth=2).encode(
         x=x, y=y, color=color, detail="key:N",
         strokeDash=alt.StrokeDash("kind:N", scale=alt.Scale(domain=["dyad", "compare"], range=[[1, 0], [5, 3]]),
                                   legend=None)))
