@@ -141,3 +141,16 @@ def test_no_line_runs_through_a_thin_value():
     spec = charts.indicator_spec(rd.IndicatorResult(ind, "year", _frame(years, np.arange(10.0), quality)))
     text = str(spec)
     assert "datum.line && !datum.thin" in text and "mark" in text
+
+
+def test_command_line_warns_only_of_sources_that_got_no_file(capsys):
+    """`dyad report --data` on stderr: the same rule as the page (BACI read from trade/ is not ABSENT)."""
+    from dyad.cli.show import _echo_problems
+
+    plan = IngestPlan(data_dir="/d", outcomes=[
+        Outcome("baci", "trade/baci_*.csv", "/d/trade/baci_x.csv", "ingested", rows_new=5),
+        Outcome("baci", "**/BACI_*.zip", "", "absent", "nothing matches **/BACI_*.zip"),
+        Outcome("sipri", "arms/*.csv", "", "absent", "nothing matches arms/*.csv")])
+    _echo_problems(plan)
+    err = capsys.readouterr().err
+    assert "ABSENT" in err and "sipri (arms/*.csv)" in err and "baci" not in err

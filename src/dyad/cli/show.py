@@ -89,7 +89,9 @@ def report_cmd(obj, a, b, output, data_dir, store_path, charts_dir, download, st
 def _echo_problems(plan) -> None:
     """Say loudly what was not ingested: failures one by one, missing adapters once per source."""
     missing: dict[tuple[str, str], int] = {}
-    absent = [f"{o.source} ({o.pattern})" for o in plan.outcomes if o.status == "absent"]
+    # the report's rule (IngestPlan.problems): a pattern that matched nothing is news only when its source
+    # got no file from another pattern (BACI under trade/ rather than under its CEPII names is fine)
+    absent = [f"{o.source} ({o.pattern})" for o in plan.problems() if o.status == "absent"]
     if absent:
         click.echo(f"ABSENT (nothing matched under {plan.data_dir}): {', '.join(absent)}", err=True)
     for o in plan.outcomes:
