@@ -105,6 +105,12 @@ def _fit(shown: pd.DataFrame, width: int) -> str:
     return cut.to_string(index=False, na_rep="", line_width=width - 1)
 
 
+def usd_scale(size: float) -> tuple[float, str]:
+    """(divisor, unit) for US dollars of this size: bn, m or thousand USD, or plain USD below a thousand."""
+    return next(((f, n) for f, n in ((1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD")) if size >= f),
+                (1.0, "USD"))
+
+
 def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy for the terminal: US dollar values in billions, millions or thousands (one scale for the table,
     from its largest value; unit ``bn USD`` ...) and percentages to one decimal, as text, so 45922805741.0000
@@ -115,9 +121,7 @@ def for_reading(frame: pd.DataFrame) -> pd.DataFrame:
     values = pd.to_numeric(out["value"], errors="coerce")
     text = values.map(lambda v: "" if pd.isna(v) else f"{v:.4f}").astype(object)
     usd = out["unit"].astype(str).eq("USD")
-    biggest = values[usd].abs().max() if usd.any() else 0.0
-    scale, name = next(((f, n) for f, n in ((1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
-                        if biggest >= f), (1.0, "USD"))       # one scale for the table: rows compare at a glance
+    scale, name = usd_scale(values[usd].abs().max() if usd.any() else 0.0)   # one scale: rows compare at a glance
     text[usd] = values[usd].map(lambda v: "" if pd.isna(v) else f"{v / scale:,.2f}")
     out.loc[usd, "unit"] = name
     pct = out["unit"].astype(str).isin(["percent", "%"])

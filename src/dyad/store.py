@@ -255,9 +255,12 @@ class Store:
             self._migrated.add(name)
         return table
 
+    def _column_names(self, name: str) -> set[str]:
+        return {r[0] for r in self._run("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                        "AND database_name = current_database() AND NOT internal", [name])}
+
     def _add_missing_columns(self, name: str, columns) -> None:
-        present = {r[0] for r in self._run("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
-                                            "AND database_name = current_database() AND NOT internal", [name])}
+        present = self._column_names(name)
         for column, kind in columns:
             if column not in present:
                 self._run(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {kind}')
@@ -403,8 +406,7 @@ class Store:
                 continue
             if not self.read_only:
                 self.ensure_table(name)
-            elif schema.RUN_COLUMN not in {r[0] for r in self._run(
-                    "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name])}:
+            elif schema.RUN_COLUMN not in self._column_names(name):
                 counts[(None, name)] = self.count(name)
                 continue
             for run, n in self._run(f'SELECT "{schema.RUN_COLUMN}", count(*) FROM "{name}" GROUP BY 1'):

@@ -274,9 +274,9 @@ def amount(value: float, unit: str, signed: bool = False) -> str:
         return "-"
     sign = "+" if signed and value > 0 else ""
     if unit == "USD":
-        size = abs(value)
-        scale, name = next(((f, n) for f, n in ((1e9, "bn USD"), (1e6, "m USD"), (1e3, "thousand USD"))
-                            if size >= f), (1.0, "USD"))
+        from dyad.output import usd_scale
+
+        scale, name = usd_scale(abs(value))
         return f"{sign}{_three(value / scale)} {name}"
     if unit == "percent":
         return f"{sign}{_three(value)}%"

@@ -97,8 +97,8 @@ def _with_zeros(frame: pd.DataFrame, years: range | None, a: str, b: str, indica
                           "unit": unit, "source": source})
     if "uncertain" in frame.columns:
         zeros["uncertain"] = 0
-    parts = [f for f in (frame if len(frame) else None, zeros) if f is not None]
-    return pd.concat(parts, ignore_index=True).sort_values("period").reset_index(drop=True)
+    both = pd.concat([frame, zeros], ignore_index=True) if len(frame) else zeros
+    return both.sort_values("period").reset_index(drop=True)
 
 
 def _period(by: str, col: str) -> str:
